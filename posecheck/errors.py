@@ -1,0 +1,70 @@
+"""The one exception tree of posecheck.
+
+    PosecheckError                  anything the user can act on; the CLI prints "Error: ..." and exits 2
+     +-- SpecError                  an exercise spec cannot be used
+     |    +-- SpecNotFound          no spec of that name (did-you-mean in the message)
+     |    +-- SpecInvalid           a spec file that fails validation (file, key path, what was expected)
+     +-- SourceError                an input cannot be read
+     |    +-- SourceOpenError       missing, unreadable or not a video / image / recording
+     |    +-- RecordingFormatError  a landmark recording with a bad line (names the line)
+     |    +-- TimestampError        timestamps that do not increase
+     +-- ModelError                 the pose model cannot be loaded or run
+     +-- ReportError                an output cannot be written
+
+A pose that cannot be judged is data (NaN, state "unknown"), never an exception.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "PosecheckError",
+    "SpecError",
+    "SpecNotFound",
+    "SpecInvalid",
+    "SourceError",
+    "SourceOpenError",
+    "RecordingFormatError",
+    "TimestampError",
+    "ModelError",
+    "ReportError",
+]
+
+
+class PosecheckError(Exception):
+    """Base of every error posecheck raises on purpose; its message is one line for the user."""
+
+
+class SpecError(PosecheckError):
+    """An exercise spec cannot be found or used."""
+
+
+class SpecNotFound(SpecError):
+    """No spec by that name; the message lists the known ones or the closest match."""
+
+
+class SpecInvalid(SpecError):
+    """A spec file failed validation; the message names the file, the key path and the expectation."""
+
+
+class SourceError(PosecheckError):
+    """An input (video, image, camera, landmark recording) cannot be read."""
+
+
+class SourceOpenError(SourceError):
+    """The input is missing, unreadable, or not a kind posecheck can read."""
+
+
+class RecordingFormatError(SourceError):
+    """A landmark recording has a malformed header or line; the message names the line number."""
+
+
+class TimestampError(SourceError):
+    """Frame timestamps go backwards or repeat where they must increase."""
+
+
+class ModelError(PosecheckError):
+    """The pose model cannot be loaded or fails while running."""
+
+
+class ReportError(PosecheckError):
+    """A report or other output cannot be written."""

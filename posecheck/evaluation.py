@@ -1,0 +1,491 @@
+"""Judging over time: smoothing, position, fault debounce, hold timer, reps and tempo.
+
+`Evaluator.step(pose)` takes one `Pose` at a time (live or replayed) and returns a frozen `FrameResult`.
+It never sees images or MediaPipe: any iterable of poses will do, which is how it is tested.
+
+Timing rules, all in seconds of the source's own clock:
+- a check's violation must persist `debounce_s` before the fault is established (and cued), and be gone
+  `clear_s` before it clears; unknown (NaN) neither opens nor clears a fault;
+- the hold timer counts good-form time only. Time whose verdict is not settled yet (the position being
+  entered or left, a violation not yet established) is held pending, then credited or dropped, so the timer is
+  exact even though the cue waits for the debounce.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+
+from .filters import OneEuroFilter
+from .geometry import MEASURES, SideTracker, measure_pose, nan_measures, to_pixels
+from .landmarks import Pose
+from .specs import Check, Spec
+
+__all__ = ["FrameResult", "FaultEvent", "HoldRecord", "RepRecord", "SetRecord", "Evaluator", "STATES"]
+
+STATES = ("absent", "setup", "good", "fault", "unknown")
+MAX_DT_S = 0.5  # a gap in the frames (dropped camera frames, a cut) counts at most this long
+
+
+@dataclass(frozen=True)
+class FaultEvent:
+    """A fault that became established in this frame (to be cued), or a rep-level finding."""
+
+    fault: str
+    text: str
+    severity: str
+    t_s: float
+
+
+@dataclass(frozen=True)
+class FrameResult:
+    t_s: float
+    index: int
+    detected: bool
+    side: str | None
+    state: str
+    faults: tuple[str, ...]
+    angles: dict
+    in_position: bool
+    hold_good_s: float  # good-form seconds in the current hold (0 outside a hold)
+    reps: int
+    good_reps: int
+    new_faults: tuple[FaultEvent, ...] = ()
+    events: tuple[tuple[str, str], ...] = ()  # (kind, text): set_start, set_end, hold_target, rep
+
+
+@dataclass
+class HoldRecord:
+    start_s: float
+    end_s: float
+    good_s: float = 0.0
+
+
+@dataclass
+class RepRecord:
+    start_s: float
+    end_s: float
+    good: bool
+    faults: list[str]
+    peak_deg: float
+    top_s: float = 0.0  # seconds spent at the top (out_and_back)
+
+
+@dataclass
+class SetRecord:
+    start_s: float
+    end_s: float
+    good_s: float = 0.0
+    reps: int = 0
+    good_reps: int = 0
+    faults: dict = field(default_factory=dict)  # fault id -> seconds
+
+
+class _CheckState:
+    __slots__ = ("check", "active", "since", "clear_since")
+
+    def __init__(self, check: Check):
+        self.check = check
+        self.active = False
+        self.since: float | None = None
+        self.clear_since: float | None = None
+
+    def reset(self) -> None:
+        self.active, self.since, self.clear_since = False, None, None
+
+    def update(self, value: float, t: float) -> str:
+        """One of: 'established' (this frame), 'active', 'clearing' (back in range, not yet for clear_s),
+        'pending' (out of range, not yet for debounce_s), 'clear', 'unknown' (NaN)."""
+        c = self.check
+        if value != value:
+            self.since = None
+            return "active" if self.active else "unknown"
+        if self.active:
+            if c.contains(value, c.hysteresis_deg):
+                if self.clear_since is None:
+                    self.clear_since = t
+                if t - self.clear_since >= c.clear_s:
+                    self.active, self.clear_since = False, None
+                    return "clear"
+                return "clearing"
+            self.clear_since = None
+            return "active"
+        if c.contains(value):
+            self.since = None
+            return "clear"
+        if self.since is None:
+            self.since = t
+        if t - self.since >= c.debounce_s:
+            self.active, self.since, self.clear_since = True, None, None
+            return "established"
+        return "pending"
+
+
+class _RepCounter:
+    """Counts reps on one smoothed measure with hysteresis; each rep gets its own verdict."""
+
+    def __init__(self, spec: Spec):
+        r = spec.reps
+        assert r is not None
+        self.r = r
+        self.tempo = spec.tempo
+        self.d = 1.0 if r.peak_deg > r.start_deg else -1.0
+        self.reps: list[RepRecord] = []
+        self._win: deque = deque()
+        self.reset()
+
+    def reset(self) -> None:
+        self.phase = "rest"  # out_and_back: rest, up, top, down; alternate: the last extreme
+        self.start_t = 0.0
+        self.best = -math.inf
+        self.faults: list[str] = []
+        self.top_since: float | None = None
+        self.top_s = 0.0
+        self.down_since: float | None = None
+        self.half_start: float | None = None
+        self.last_extreme: str | None = None
+        self.last_entry_t: float | None = None
+        self.first_entry_t: float | None = None
+        self.halves = 0
+        self.pending_faults: list[str] = []
+
+    @property
+    def at_top(self) -> bool:
+        return self.phase == "top"
+
+    @property
+    def open_faults(self) -> list[str]:
+        return list(self.faults) if self.phase != "rest" else []
+
+    def _tempo_fault(self, half_s: float, events: list) -> None:
+        tempo = self.tempo
+        if tempo and tempo.min_half_s and half_s < tempo.min_half_s and tempo.fault not in self.faults:
+            self.faults.append(self.tempo.fault)
+            events.append(self.tempo.fault)
+
+    def _window_speed(self, v: float, t: float) -> float:
+        """|change| / time over the last speed_window_s seconds; NaN until the window is filled."""
+        win = self._win
+        win.append((t, v))
+        span = self.tempo.speed_window_s if self.tempo else 0.2
+        while len(win) > 2 and t - win[1][0] >= span:
+            win.popleft()
+        t0, v0 = win[0]
+        if t - t0 < 0.8 * span:
+            return math.nan
+        return abs(v - v0) / (t - t0)
+
+    def update(self, v: float, t: float, events: list) -> RepRecord | None:
+        """Advance on value `v` (NaN: no change). Rep-level faults found now are appended to `events`."""
+        if v != v:
+            self._win.clear()
+            return None
+        if self.r.mode == "alternate":
+            return self._alternate(v, t, events)
+        r, d = self.r, self.d
+        x = d * v  # in "toward the peak is larger" terms
+        start, peak, hyst = d * r.start_deg, d * r.peak_deg, r.hysteresis_deg
+        speed = self._window_speed(v, t)
+        if self.tempo and self.tempo.max_speed_deg_s and self.phase != "rest" and speed == speed \
+                and speed > self.tempo.max_speed_deg_s and self.tempo.fault not in self.faults:
+            self.faults.append(self.tempo.fault)
+            events.append(self.tempo.fault)
+        if self.phase == "rest":
+            if x > start:
+                self.phase, self.start_t, self.best, self.faults = "up", t, x, []
+                self.top_s, self.top_since = 0.0, None
+            return None
+        self.best = max(self.best, x)
+        if self.phase == "up":
+            if x >= peak:
+                self.phase, self.top_since = "top", t
+            elif x < self.best - hyst and r.short_fault and r.short_fault not in self.faults:
+                # Turned back before the top: the rep is short, say so now rather than at its end.
+                self.faults.append(r.short_fault)
+                events.append(r.short_fault)
+                self.phase = "down"
+                self.down_since = None
+            elif x < start - hyst:
+                return self._end(t)
+            return None
+        if self.phase == "top":
+            if x < peak - hyst:
+                self.top_s += t - (self.top_since or t)
+                self.phase, self.top_since, self.down_since = "down", None, t
+            return None
+        # down
+        if x >= peak and r.short_fault not in self.faults:
+            self.phase, self.top_since = "top", t
+            return None
+        if x < start - hyst:
+            return self._end(t)
+        return None
+
+    def _end(self, t: float) -> RepRecord:
+        if self.phase == "top" and self.top_since is not None:
+            self.top_s += t - self.top_since
+        rep = RepRecord(self.start_t, t, not self.faults, list(self.faults), self.d * self.best, self.top_s)
+        self.reps.append(rep)
+        self.phase, self.faults, self.top_since, self.down_since = "rest", [], None, None
+        return rep
+
+    def _alternate(self, v: float, t: float, events: list) -> RepRecord | None:
+        r = self.r
+        d = self.d
+        x, start, peak = d * v, d * r.start_deg, d * r.peak_deg
+        ext = None
+        if x < start:
+            ext = "start"
+        elif x > peak:
+            ext = "peak"
+        # Crossing the whole gap between the two extremes is the hysteresis: no extra margin needed.
+        if ext is None or ext == self.last_extreme:
+            return None
+        if self.last_entry_t is not None:
+            self._tempo_fault(t - self.last_entry_t, events)
+        self.last_extreme, self.last_entry_t = ext, t
+        self.halves += 1
+        self.phase = "moving"
+        if self.halves % 2 == 1:
+            self.start_t = t
+            self.best = x
+            return None
+        rep = RepRecord(self.start_t, t, not self.faults, list(self.faults), v, 0.0)
+        self.reps.append(rep)
+        self.faults = []
+        return rep
+
+
+class Evaluator:
+    """Judges a stream of poses against one spec; see the module docstring for the timing rules."""
+
+    def __init__(self, spec: Spec, width: int, height: int, still: bool = False):
+        if still:
+            # A still image is judged as it is: no time to enter the position or to debounce a fault.
+            spec = spec.model_copy(update={
+                "position": spec.position.model_copy(update={"enter_s": 0.0}),
+                "checks": [c.model_copy(update={"debounce_s": 0.0}) for c in spec.checks]})
+        self.spec = spec
+        self.width, self.height = width, height
+        self._filters = {m: OneEuroFilter(spec.smoothing.min_cutoff_hz, spec.smoothing.beta) for m in MEASURES}
+        self._side = SideTracker()
+        self._checks = [_CheckState(c) for c in spec.checks]
+        self._reps = _RepCounter(spec) if spec.reps else None
+        self.holds: list[HoldRecord] = []
+        self.sets: list[SetRecord] = []
+        self._index = 0
+        self._prev_t: float | None = None
+        self._last_side: str | None = None
+        # Position hysteresis.
+        self.in_position = False
+        self._enter_since: float | None = None
+        self._exit_since: float | None = None
+        # Hold timing.
+        self._hold: HoldRecord | None = None
+        self._pending_good_s = 0.0
+        self._target_announced = False
+        self._fault_s: dict[str, float] = {}
+
+    # --- helpers -------------------------------------------------------------------------------------
+    def _smooth(self, raw: dict, t: float) -> dict:
+        return {m: self._filters[m](raw[m], t) for m in MEASURES}
+
+    def _position_ok(self, angles: dict) -> bool | None:
+        unknown = False
+        for req in self.spec.position.require:
+            ok = req.contains(angles[req.measure])
+            if ok is False:
+                return False
+            if ok is None:
+                unknown = True
+        return None if unknown else True
+
+    def _reset_judging(self) -> None:
+        for c in self._checks:
+            c.reset()
+        if self._reps:
+            self._reps.reset()
+        self._pending_good_s = 0.0
+
+    def _open_hold(self, start_s: float) -> None:
+        self._hold = HoldRecord(start_s, start_s)
+        self._target_announced = False
+
+    def _close_hold(self, end_s: float) -> None:
+        if self._hold is not None:
+            self._hold.end_s = max(end_s, self._hold.start_s)
+            self.holds.append(self._hold)
+            self._hold = None
+
+    # --- the step ------------------------------------------------------------------------------------
+    def step(self, pose: Pose) -> FrameResult:
+        t = pose.t_s
+        dt = 0.0 if self._prev_t is None else min(max(t - self._prev_t, 0.0), MAX_DT_S)
+        self._prev_t = t
+        index = self._index
+        self._index += 1
+        events: list[tuple[str, str]] = []
+        spec = self.spec
+
+        if pose.detected:
+            side = self._side.update(pose)
+            if side != self._last_side:
+                for f in self._filters.values():
+                    f.reset()
+                self._last_side = side
+            raw = measure_pose(to_pixels(pose, self.width, self.height), side)
+            angles = self._smooth(raw, t)
+            pos_ok = self._position_ok(angles)
+        else:
+            side, angles, pos_ok = None, nan_measures(), False
+
+        # Position with hysteresis in time; entering and leaving are back-dated to when they began.
+        was_in = self.in_position
+        if not self.in_position:
+            if pos_ok:
+                if self._enter_since is None:
+                    self._enter_since = t
+                    self._pending_good_s = 0.0
+                if t - self._enter_since >= spec.position.enter_s:
+                    self.in_position = True
+                    self._exit_since = None
+                    self.sets.append(SetRecord(self._enter_since, t))
+                    events.append(("set_start", f"in position: set {len(self.sets)} started"))
+                    if spec.hold and spec.hold.at == "position":
+                        self._open_hold(self._enter_since)
+            elif pos_ok is False:
+                self._enter_since = None
+                self._reset_judging()
+        else:
+            if pos_ok is False:
+                if self._exit_since is None:
+                    self._exit_since = t
+                if t - self._exit_since >= spec.position.exit_s:
+                    self.in_position = False
+                    end = self._exit_since
+                    self._enter_since = self._exit_since = None
+                    cur = self.sets[-1]
+                    cur.end_s = end
+                    self._close_hold(end)
+                    self._reset_judging()
+                    events.append(("set_end", f"out of position: set {len(self.sets)} ended"))
+            elif pos_ok:
+                self._exit_since = None
+
+        judging = self.in_position or self._enter_since is not None
+        new_faults: list = []
+        active: list[str] = []
+        hard_fault = False  # an established fault that is not on its way out
+        unsettled = False  # a verdict that will only be known later (debounce, clearing)
+        unknown = pos_ok is None or not pose.detected
+        rep_done = None
+        if judging and pose.detected:
+            rep_events: list[str] = []
+            if self._reps:
+                m = self._reps.r.measure
+                rep_done = self._reps.update(angles[m], t, rep_events)
+                for fid in rep_events:
+                    text = self._rep_fault_text(fid)
+                    new_faults.append(FaultEvent(fid, text, "major", t))
+            at_top = self._reps.at_top if self._reps else False
+            for cs in self._checks:
+                if cs.check.when == "top" and not at_top:
+                    cs.reset()
+                    continue
+                status = cs.update(angles[cs.check.measure], t)
+                if status == "established":
+                    new_faults.append(FaultEvent(cs.check.id, cs.check.cue, cs.check.severity, t))
+                if status in ("established", "active", "clearing"):
+                    active.append(cs.check.id)
+                    hard_fault = hard_fault or status != "clearing"
+                    unsettled = unsettled or status == "clearing"
+                elif status == "pending":
+                    unsettled = True
+                elif status == "unknown" and cs.check.severity == "major":
+                    unknown = True
+            if self._reps:
+                for fid in self._reps.open_faults:
+                    hard_fault = True
+                    if fid not in active:
+                        active.append(fid)
+
+        # Hold at the top of a rep (bridge): opened and closed by the rep phase.
+        if spec.hold and spec.hold.at == "top" and self._reps is not None:
+            if self._reps.at_top and self._hold is None and self.in_position:
+                self._open_hold(t)
+            elif not self._reps.at_top and self._hold is not None:
+                self._close_hold(t)
+
+        # State.
+        if not pose.detected:
+            state = "absent"
+        elif not self.in_position:
+            state = "setup"
+        elif active:
+            state = "fault"
+        elif unknown:
+            state = "unknown"
+        else:
+            state = "good"
+
+        # Good-form time: settled time goes to the hold; time whose verdict comes later (the position being
+        # entered or left, a violation not yet established, a fault on its way out) waits in _pending_good_s
+        # and is credited if it turns out good, dropped if it turns out a fault.
+        if self._hold is not None or (self._enter_since is not None and spec.hold and spec.hold.at == "position"):
+            if not pose.detected or unknown or hard_fault or new_faults:
+                self._pending_good_s = 0.0
+            elif unsettled or not self.in_position or self._exit_since is not None or not pos_ok:
+                self._pending_good_s += dt
+            elif self._hold is not None:
+                self._hold.good_s += self._pending_good_s + dt
+                self._pending_good_s = 0.0
+        if self._hold is not None:
+            self._hold.end_s = t
+            if spec.hold and not self._target_announced and self._hold.good_s >= spec.hold.target_s:
+                self._target_announced = True
+                events.append(("hold_target", f"{spec.hold.target_s:g} s of good form: well done"))
+
+        # Per-set bookkeeping.
+        if self.in_position and self.sets:
+            cur = self.sets[-1]
+            cur.end_s = t
+            for f in active:
+                cur.faults[f] = cur.faults.get(f, 0.0) + dt
+            if rep_done is not None:
+                cur.reps += 1
+                cur.good_reps += int(rep_done.good)
+        if rep_done is not None:
+            verdict = "good" if rep_done.good else "with " + ", ".join(rep_done.faults)
+            events.append(("rep", f"rep {len(self._reps.reps)} ({verdict})"))
+        for f in active:
+            self._fault_s[f] = self._fault_s.get(f, 0.0) + dt
+
+        reps = self._reps.reps if self._reps else []
+        hold_good = self._hold.good_s if self._hold is not None else 0.0
+        return FrameResult(
+            t_s=t, index=index, detected=pose.detected, side=side, state=state, faults=tuple(active),
+            angles=angles, in_position=self.in_position, hold_good_s=hold_good, reps=len(reps),
+            good_reps=sum(1 for r in reps if r.good), new_faults=tuple(new_faults), events=tuple(events))
+
+    def _rep_fault_text(self, fid: str) -> str:
+        if self.spec.tempo and fid == self.spec.tempo.fault:
+            return self.spec.tempo.cue
+        return self.spec.reps.short_cue or fid
+
+    def finish(self) -> None:
+        """Close what is open at the end of the input."""
+        t = self._prev_t if self._prev_t is not None else 0.0
+        if self._hold is not None:
+            self._close_hold(t)
+        if self.in_position and self.sets:
+            self.sets[-1].end_s = t
+
+    @property
+    def reps(self) -> list[RepRecord]:
+        return self._reps.reps if self._reps else []
+
+    @property
+    def fault_s(self) -> dict[str, float]:
+        return dict(self._fault_s)
+

@@ -1,0 +1,128 @@
+"""A judging session: evaluator + cue scheduler over a pose stream, and the report at its end.
+
+Used by `score` (a file, as fast as it decodes) and by `live` (a camera), so both judge the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from .cues import Cue, CueScheduler
+from .evaluation import STATES, Evaluator, FrameResult
+from .landmarks import Pose
+from .report import (CueRecord, FrameRecord, HoldOut, Report, RepOut, SetOut, SourceMeta, Summary, r3)
+from .sources import SourceInfo
+from .specs import Spec
+
+__all__ = ["Session", "Step"]
+
+
+@dataclass(frozen=True)
+class Step:
+    frame: FrameResult
+    cues: tuple[Cue, ...]
+
+
+class Session:
+    def __init__(self, spec: Spec, info: SourceInfo, estimator: str = "", keep_frames: bool = True):
+        self.spec, self.info, self.estimator = spec, info, estimator
+        self.evaluator = Evaluator(spec, info.width, info.height, still=info.kind == "image")
+        self.cues = CueScheduler(repeat_s=spec.cue_repeat_s)
+        self.keep_frames = keep_frames
+        self.frames: list[FrameResult] = []
+        self.said: list[Cue] = []
+        self._state_s = dict.fromkeys(STATES, 0.0)
+        self._prev_t: float | None = None
+        self.n_frames = 0
+
+    def step(self, pose: Pose) -> Step:
+        fr = self.evaluator.step(pose)
+        cues = self.cues.update(fr)
+        self.said.extend(cues)
+        if self._prev_t is not None:
+            self._state_s[fr.state] += min(max(fr.t_s - self._prev_t, 0.0), 0.5)
+        self._prev_t = fr.t_s
+        self.n_frames += 1
+        if self.keep_frames:
+            self.frames.append(fr)
+        return Step(fr, tuple(cues))
+
+    def run(self, poses: Iterable[Pose]) -> "Session":
+        for pose in poses:
+            self.step(pose)
+        return self
+
+    def report(self, partial: bool = False) -> Report:
+        ev = self.evaluator
+        ev.finish()
+        spec, info = self.spec, self.info
+        n = self.n_frames
+        last_t = self.frames[-1].t_s if self.frames else (self._prev_t or 0.0)
+        # Frame i covers [t_i, t_i + 1/fps); a still image has no duration.
+        duration = 0.0 if n == 0 or info.kind == "image" else last_t + (0.0 if info.kind == "camera" else 1.0 / info.fps)
+        source = SourceMeta(path=info.path, width=info.width, height=info.height, fps=round(info.fps, 4),
+                            frames=n, duration_s=round(duration, 3), kind=info.kind, estimator=self.estimator)
+        frames = [FrameRecord.model_construct(
+            t_s=round(f.t_s, 4), detected=f.detected, side=f.side, state=f.state, faults=list(f.faults),
+            angles_deg={k: (None if v != v else round(v, 1)) for k, v in f.angles.items()})
+            for f in self.frames]
+        holds = [HoldOut(start_s=r3(h.start_s), end_s=r3(h.end_s), good_s=r3(h.good_s)) for h in ev.holds]
+        reps = [RepOut(start_s=r3(r.start_s), end_s=r3(r.end_s), good=r.good, faults=r.faults,
+                       peak_deg=r3(r.peak_deg), top_s=r3(r.top_s)) for r in ev.reps]
+        sets = [SetOut(start_s=r3(s.start_s), end_s=r3(s.end_s),
+                       good_s=r3(sum(h.good_s for h in ev.holds if s.start_s <= h.start_s <= s.end_s + 1e-6)),
+                       reps=s.reps, good_reps=s.good_reps, fault_s={k: r3(v) for k, v in s.faults.items()})
+                for s in ev.sets]
+        fault_s = {k: r3(v) for k, v in ev.fault_s.items() if v > 0}
+        rep_faults: dict[str, int] = {}
+        for r in ev.reps:
+            for f in r.faults:
+                rep_faults[f] = rep_faults.get(f, 0) + 1
+        good_hold = sum(h.good_s for h in ev.holds)
+        summary = Summary(
+            good_hold_s=r3(good_hold), reps=len(ev.reps), good_reps=sum(1 for r in ev.reps if r.good),
+            fault_s=fault_s, target_s=spec.hold.target_s if spec.hold else None,
+            best_hold_s=r3(max((h.good_s for h in ev.holds), default=0.0)), rep_faults=rep_faults,
+            state_s={k: r3(v) for k, v in self._state_s.items()})
+        summary.verdict, summary.fix_first = _verdict(spec, summary, n)
+        cues = [CueRecord(t_s=r3(c.t_s), fault=c.fault, text=c.text, severity=c.severity) for c in self.said]
+        return Report(exercise=spec.name, source=source, frames=frames, cues=cues, holds=holds, reps=reps,
+                      sets=sets, summary=summary, partial=partial)
+
+
+def _verdict(spec: Spec, s: Summary, n_frames: int) -> tuple[str, list[str]]:
+    """A plain-language verdict and the faults to fix first (most time or most reps first)."""
+    checks = {c.id: c for c in spec.checks}
+    ranked = sorted(s.fault_s.items(), key=lambda kv: -kv[1])
+    fixes: list[str] = []
+    for fid, sec in ranked:
+        cue = checks[fid].cue if fid in checks else fid.replace("_", " ")
+        fixes.append(f"{cue} ({sec:.1f} s)")
+    for fid, count in sorted(s.rep_faults.items(), key=lambda kv: -kv[1]):
+        if not any(f.startswith(fid) for f in fixes):
+            text = (spec.reps.short_cue if spec.reps and fid == spec.reps.short_fault else
+                    spec.tempo.cue if spec.tempo and fid == spec.tempo.fault else fid.replace("_", " "))
+            fixes.append(f"{text} ({count} rep{'s' if count != 1 else ''})")
+    fixes = fixes[:3]
+    judged = s.state_s.get("good", 0.0) + s.state_s.get("fault", 0.0)
+    if judged <= 0 and s.reps == 0:
+        if s.state_s.get("setup", 0.0) > 0:
+            return f"not recognised as {spec.title.lower()}: the person was never in position", []
+        return "no person was judged (nobody in view, or not enough of the body visible)", []
+    fault_total = s.state_s.get("fault", 0.0)
+    share = fault_total / judged if judged > 0 else 0.0
+    parts = []
+    if spec.hold is not None and spec.hold.at == "position":
+        reached = s.best_hold_s >= spec.hold.target_s
+        parts.append(f"{s.good_hold_s:.1f} s of good form" +
+                     (" - target reached" if reached else f" of the {spec.hold.target_s:g} s target"))
+    if spec.reps is not None:
+        parts.append(f"{s.good_reps} of {s.reps} reps good")
+    if share < 0.05 and not s.rep_faults:
+        head = "Good form"
+    elif share < 0.25 and s.good_reps >= s.reps / 2:
+        head = "Mostly good form"
+    else:
+        head = "Form needs work"
+    return f"{head}: " + "; ".join(parts) if parts else head, fixes

@@ -1,0 +1,136 @@
+"""Constructed poses with known geometry: a side-view body drawn from a few pixel points.
+
+The camera sees the person's left side (right-side landmarks get low visibility); the head points to +x.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from posecheck.landmarks import Landmark as L
+from posecheck.landmarks import Pose
+
+W, H = 640, 480
+FLOOR_Y = 400.0
+
+
+def pose_from_points(t_s: float, pts: dict, width: int = W, height: int = H, hidden_vis: float = 0.3) -> Pose:
+    """`pts`: {"ear": (x, y), "shoulder": ..., "elbow", "wrist", "hip", "knee", "ankle"} in pixels."""
+    xyz = np.full((33, 3), 0.5)
+    vis = np.full(33, hidden_vis)
+    names = {"ear": (L.LEFT_EAR, L.RIGHT_EAR), "shoulder": (L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
+             "elbow": (L.LEFT_ELBOW, L.RIGHT_ELBOW), "wrist": (L.LEFT_WRIST, L.RIGHT_WRIST),
+             "hip": (L.LEFT_HIP, L.RIGHT_HIP), "knee": (L.LEFT_KNEE, L.RIGHT_KNEE),
+             "ankle": (L.LEFT_ANKLE, L.RIGHT_ANKLE)}
+    for name, (x, y) in pts.items():
+        left, right = names[name]
+        xyz[left] = (x / width, y / height, 0.0)
+        xyz[right] = ((x + 3) / width, (y + 2) / height, 0.1)
+        vis[left] = 0.95
+    xyz[L.NOSE] = xyz[L.LEFT_EAR] + (8 / width, 4 / height, 0)
+    vis[L.NOSE] = 0.95
+    return Pose(t_s=t_s, xyz=xyz, visibility=vis)
+
+
+def _perp_down(ax, ay, bx, by):
+    ux, uy = bx - ax, by - ay
+    n = math.hypot(ux, uy)
+    nx, ny = -uy / n, ux / n
+    if ny < 0:
+        nx, ny = -nx, -ny
+    return nx, ny
+
+
+def plank_points(sag_deg: float = 0.0, hands_forward_px: float = 0.0, head_drop_deg: float = 10.0,
+                 forearm: bool = False) -> dict:
+    """A straight-arm (or forearm) plank facing +x; `sag_deg` > 0 sags, < 0 pikes (exact body_sag)."""
+    ankle = (100.0, FLOOR_Y - 10)
+    arm = 70.0 if forearm else 150.0
+    shoulder = (430.0, FLOOR_Y - arm)
+    ax, ay = ankle
+    sx, sy = shoulder
+    half = math.hypot(sx - ax, sy - ay) / 2
+    h = half * math.tan(math.radians(sag_deg) / 2)
+    nx, ny = _perp_down(ax, ay, sx, sy)
+    hip = ((ax + sx) / 2 + nx * h, (ay + sy) / 2 + ny * h)
+    knee = ((hip[0] + ax) / 2, (hip[1] + ay) / 2)
+    if forearm:
+        elbow = (sx, FLOOR_Y - 5)
+        wrist = (sx + 90, FLOOR_Y - 5)
+    else:
+        wrist = (sx + hands_forward_px, FLOOR_Y - 5)
+        elbow = ((sx + wrist[0]) / 2 + 2, (sy + wrist[1]) / 2)
+    # Ear continues the hip->shoulder line, turned toward the floor by head_drop_deg.
+    dx, dy = sx - hip[0], sy - hip[1]
+    n = math.hypot(dx, dy)
+    a = math.radians(head_drop_deg)
+    ux, uy = dx / n, dy / n
+    ex, ey = ux * math.cos(a) - uy * math.sin(a), ux * math.sin(a) + uy * math.cos(a)
+    ear = (sx + ex * 55, sy + ey * 55)
+    return {"ear": ear, "shoulder": shoulder, "elbow": elbow, "wrist": wrist, "hip": hip, "knee": knee,
+            "ankle": ankle}
+
+
+def standing_points() -> dict:
+    return {"ear": (320, 60), "shoulder": (320, 110), "elbow": (322, 180), "wrist": (324, 250),
+            "hip": (320, 250), "knee": (320, 330), "ankle": (320, 410)}
+
+
+def bridge_points(lift: float) -> dict:
+    """Supine bridge, head at -x: lift 0 = pelvis on the floor, 1 = full top (shoulder-hip-knee ~176)."""
+    shoulder = (180.0, FLOOR_Y - 15)
+    ankle = (480.0, FLOOR_Y - 10)
+    knee = (430.0, FLOOR_Y - 120)
+    # The hip rises from the floor to the shoulder-knee line.
+    t = 0.55
+    line = (shoulder[0] + (knee[0] - shoulder[0]) * t, shoulder[1] + (knee[1] - shoulder[1]) * t)
+    floor_hip = (line[0], FLOOR_Y - 20)
+    top_hip = (line[0], line[1] + 4)
+    hip = (floor_hip[0] + (top_hip[0] - floor_hip[0]) * lift, floor_hip[1] + (top_hip[1] - floor_hip[1]) * lift)
+    ear = (120.0, FLOOR_Y - 25)
+    elbow = (250.0, FLOOR_Y - 8)
+    wrist = (320.0, FLOOR_Y - 8)
+    return {"ear": ear, "shoulder": shoulder, "elbow": elbow, "wrist": wrist, "hip": hip, "knee": knee,
+            "ankle": ankle}
+
+
+def quadruped_points(head_drop_deg: float) -> dict:
+    """Hands and knees facing +x; the head swings: + drops (cat), - lifts (cow)."""
+    shoulder, hip = (420.0, 250.0), (230.0, 255.0)
+    wrist, elbow = (425.0, FLOOR_Y - 5), (423.0, 325.0)
+    knee, ankle = (232.0, FLOOR_Y - 8), (90.0, FLOOR_Y - 5)
+    dx, dy = shoulder[0] - hip[0], shoulder[1] - hip[1]
+    n = math.hypot(dx, dy)
+    a = math.radians(head_drop_deg)
+    ux, uy = dx / n, dy / n
+    ex, ey = ux * math.cos(a) - uy * math.sin(a), ux * math.sin(a) + uy * math.cos(a)
+    ear = (shoulder[0] + ex * 60, shoulder[1] + ey * 60)
+    return {"ear": ear, "shoulder": shoulder, "elbow": elbow, "wrist": wrist, "hip": hip, "knee": knee,
+            "ankle": ankle}
+
+
+def sequence(fps: float, duration_s: float, points_at, noise_px: float = 0.0, seed: int = 0):
+    """Poses at `fps` for `duration_s`; `points_at(t)` gives the pixel points (or None for no person)."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(int(round(duration_s * fps))):
+        t = i / fps
+        pts = points_at(t)
+        if pts is None:
+            out.append(Pose.absent(t))
+            continue
+        if noise_px:
+            pts = {k: (x + rng.normal(0, noise_px), y + rng.normal(0, noise_px)) for k, (x, y) in pts.items()}
+        out.append(pose_from_points(t, pts))
+    return out
+
+
+def ramp(t: float, t0: float, t1: float) -> float:
+    """0 before t0, 1 after t1, linear between."""
+    if t <= t0:
+        return 0.0
+    if t >= t1:
+        return 1.0
+    return (t - t0) / (t1 - t0)

@@ -1,0 +1,104 @@
+"""The command line as a user meets it: output, exit status, one-line errors, no partial files."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from posecheck.cli import run
+from posecheck.recording import RecordingHeader, RecordingWriter
+from synth import H, W, plank_points, ramp, sequence, standing_points
+
+
+@pytest.fixture
+def plank_recording(tmp_path):
+    def pts(t):
+        return standing_points() if t < 1.0 else plank_points(sag_deg=20 * (ramp(t, 5, 5.3) - ramp(t, 7, 7.3)))
+    path = tmp_path / "plank.jsonl"
+    with RecordingWriter(path, RecordingHeader(W, H, 30.0, "synthetic")) as w:
+        for p in sequence(30.0, 10, pts, noise_px=0.5):
+            w.write(p)
+    return path
+
+
+def cli(*args):
+    """Run the CLI in a subprocess: what a user sees, exit code included."""
+    proc = subprocess.run([sys.executable, "-m", "posecheck", *map(str, args)], capture_output=True, text=True)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_score_prints_summary_and_writes_the_contract_report(plank_recording, tmp_path, capsys):
+    out = tmp_path / "r.json"
+    assert run(["score", str(plank_recording), "--exercise", "plank", "--json", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Good-form hold" in text and "hips_sagging" in text and "lift them" in text
+    r = json.loads(out.read_text())
+    assert r["schema"] == "posecheck.report/1" and r["exercise"] == "plank"
+    assert set(r["source"]) >= {"path", "width", "height", "fps", "frames", "duration_s"}
+    assert r["source"]["frames"] == len(r["frames"]) == 300
+    assert set(r["frames"][0]) >= {"t_s", "detected", "side", "state", "faults", "angles_deg"}
+    assert r["cues"][0]["fault"] == "hips_sagging" and set(r["cues"][0]) >= {"t_s", "fault", "text"}
+    assert set(r["holds"][0]) >= {"start_s", "end_s", "good_s"}
+    assert set(r["summary"]) >= {"good_hold_s", "reps", "good_reps", "fault_s"}
+    assert r["summary"]["fault_s"]["hips_sagging"] > 1.5
+
+
+@pytest.mark.parametrize("make, args, message", [
+    (None, ["score", "{missing}", "-e", "plank"], "no such file"),
+    ("dir", ["score", "{dir}", "-e", "plank"], "is a directory"),
+    ("empty", ["score", "{empty}", "-e", "plank"], "empty"),
+    ("textmp4", ["score", "{textmp4}", "-e", "plank"], "not a video"),
+    ("rec", ["score", "{rec}", "-e", "plnk"], "did you mean 'plank'"),
+    ("badline", ["score", "{badline}", "-e", "plank"], "line 3"),
+    ("rec", ["score", "{rec}", "-e", "plank", "--json", "{dir}/nodir/r.json"], "does not exist"),
+])
+def test_bad_input_gives_one_error_line_and_exit_2(tmp_path, plank_recording, make, args, message):
+    paths = {"missing": tmp_path / "missing.mp4", "dir": tmp_path, "empty": tmp_path / "empty.mp4",
+             "textmp4": tmp_path / "notes.mp4", "rec": plank_recording, "badline": tmp_path / "bad.jsonl"}
+    paths["empty"].write_bytes(b"")
+    paths["textmp4"].write_text("this is not a video\n" * 20)
+    lines = plank_recording.read_text().splitlines()
+    paths["badline"].write_text("\n".join(lines[:2] + ["{oops"] + lines[3:]) + "\n")
+    code, out, err = cli(*[a.format(**paths) for a in args])
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("Error: ") and message in err, err
+    assert "Traceback" not in err
+
+
+def test_no_partial_report_is_left_on_error(tmp_path, plank_recording):
+    lines = plank_recording.read_text().splitlines()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join(lines[:100] + ["{oops"]) + "\n")
+    out = tmp_path / "r.json"
+    code, _, _ = cli("score", bad, "-e", "plank", "--json", out)
+    assert code == 2 and not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    code, _, err = cli("--debug", "score", tmp_path / "missing.mp4", "-e", "plank")
+    assert code == 2 and "Traceback" in err and "Error: " in err
+
+
+def test_specs_commands(tmp_path, capsys):
+    assert run(["specs", "list"]) == 0
+    assert "forearm_plank" in capsys.readouterr().out
+    assert run(["specs", "schema"]) == 0
+    assert "properties" in json.loads(capsys.readouterr().out)
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\ntitle = "X"\n[position]\n[[position.require]]\nmeasure = "kne"\nmin_deg = 1\n')
+    assert run(["specs", "validate", str(bad)]) == 2
+    assert "did you mean 'knee'" in capsys.readouterr().err
+
+
+def test_every_command_has_help_that_teaches():
+    from posecheck.cli import main
+    import click
+    ctx = click.Context(main)
+    for name, cmd in main.commands.items():
+        assert cmd.help and len(cmd.help) > 40, name
+        if isinstance(cmd, click.Group):
+            for sub in cmd.commands.values():
+                assert sub.help, sub.name
+    assert "posecheck score" in main.get_help(ctx)

@@ -1,0 +1,183 @@
+"""The evaluator on constructed landmark sequences whose truth is known exactly."""
+
+import math
+
+import pytest
+
+from posecheck.session import Session
+from posecheck.sources import SourceInfo
+from posecheck.specs import load_spec
+from synth import (H, W, bridge_points, plank_points, pose_from_points, quadruped_points, ramp, sequence,
+                   standing_points)
+
+FPS = 30.0
+INFO = SourceInfo("synthetic", "recording", W, H, FPS, None)
+
+
+def run(exercise, poses):
+    return Session(load_spec(exercise), INFO).run(poses)
+
+
+def plank_with(sag_of_t, start_s=1.0):
+    def pts(t):
+        return standing_points() if t < start_s else plank_points(sag_deg=sag_of_t(t))
+    return pts
+
+
+def crossing_time(f, threshold, t0, t1, step=1e-3):
+    t = t0
+    while t < t1:
+        if f(t) > threshold:
+            return t
+        t += step
+    raise AssertionError("never crosses")
+
+
+def test_a_sag_that_starts_is_cued_within_half_a_second():
+    def sag(t):
+        return 20.0 * (ramp(t, 6.0, 6.4) - ramp(t, 9.0, 9.4))
+    s = run("plank", sequence(FPS, 12, plank_with(sag), noise_px=0.8))
+    rep = s.report()
+    threshold = load_spec("plank").checks[0].max_deg
+    onset = crossing_time(sag, threshold, 5.0, 7.0)
+    cues = [c for c in rep.cues if c.fault == "hips_sagging"]
+    assert len(cues) == 1
+    assert onset <= cues[0].t_s <= onset + 0.5
+    assert [c.fault for c in rep.cues] == ["hips_sagging"]
+    # The timer paused for the sag: truth = in position [1, 12) minus the time past the threshold.
+    end = 9.0 + 0.4 * (1 - threshold / 20.0)
+    truth = (12.0 - 1 / FPS - 1.0) - (end - onset)
+    assert rep.summary.good_hold_s == pytest.approx(truth, abs=0.15)
+    assert rep.summary.fault_s["hips_sagging"] > 2.5
+
+
+def test_a_clean_hold_gives_no_cue_and_exact_hold_time():
+    s = run("plank", sequence(FPS, 15, plank_with(lambda t: 2.0), noise_px=1.0, seed=3))
+    rep = s.report()
+    assert rep.cues == []
+    assert rep.summary.fault_s == {}
+    truth = 15.0 - 1 / FPS - 1.0
+    assert rep.summary.good_hold_s == pytest.approx(truth, abs=0.1)
+    assert len(rep.holds) == 1 and rep.holds[0].start_s == pytest.approx(1.0, abs=0.05)
+
+
+def test_setup_before_the_position_is_neither_judged_nor_timed():
+    s = run("plank", sequence(FPS, 4, plank_with(lambda t: 0.0, start_s=3.0)))
+    states = [f.state for f in s.frames]
+    assert set(states[:85]) == {"setup"}
+    assert s.report().summary.good_hold_s <= 1.0 + 1e-6
+
+
+def test_pike_is_told_apart_from_sag():
+    rep = run("plank", sequence(FPS, 6, plank_with(lambda t: -20.0 * ramp(t, 2, 2.3)))).report()
+    assert [c.fault for c in rep.cues] == ["hips_piking"]
+
+
+def test_a_blip_shorter_than_the_debounce_is_not_cued():
+    def sag(t):
+        return 25.0 if 3.0 <= t < 3.15 else 0.0
+    rep = run("plank", sequence(FPS, 6, plank_with(sag))).report()
+    assert rep.cues == []
+
+
+def test_a_persisting_fault_is_cued_again_but_not_every_frame():
+    rep = run("plank", sequence(FPS, 20, plank_with(lambda t: 20.0 * ramp(t, 2, 2.3)))).report()
+    times = [c.t_s for c in rep.cues if c.fault == "hips_sagging"]
+    assert len(times) == 3  # at onset, then every cue_repeat_s (8 s)
+    assert times[1] - times[0] == pytest.approx(8.0, abs=0.1)
+
+
+def test_unknown_landmarks_are_never_a_fault_and_pause_the_timer():
+    base = sequence(FPS, 10, plank_with(lambda t: 0.0))
+    poses = []
+    for p in base:
+        if 4.0 <= p.t_s < 6.0:  # the hip is hidden: sag cannot be judged
+            p.visibility[23] = 0.1
+            p.visibility[24] = 0.1
+        poses.append(p)
+    s = run("plank", poses)
+    rep = s.report()
+    hidden = [f for f in s.frames if 4.2 <= f.t_s < 6.0]
+    assert {f.state for f in hidden} == {"unknown"}
+    assert all(math.isnan(f.angles["body_sag"]) for f in hidden)
+    assert rep.cues == [] and rep.summary.fault_s == {}
+    assert rep.summary.good_hold_s == pytest.approx(10 - 1 / FPS - 1.0 - 2.0, abs=0.15)
+
+
+def test_no_person_is_absent_not_a_fault():
+    poses = sequence(FPS, 3, lambda t: None)
+    s = run("plank", poses)
+    assert {f.state for f in s.frames} == {"absent"}
+    assert s.report().cues == []
+
+
+def _bridge(lifts, up_s=1.2, top_s=5.5, down_s=1.2, rest_s=1.5):
+    """Reps of the given top lifts (1 = full), each up, hold, down, rest."""
+    segments = []
+    t = 1.5
+    for lift in lifts:
+        segments.append((t, lift))
+        t += up_s + top_s + down_s + rest_s
+
+    def pts(tt):
+        v = 0.0
+        for t0, lift in segments:
+            v += lift * (ramp(tt, t0, t0 + up_s) - ramp(tt, t0 + up_s + top_s, t0 + up_s + top_s + down_s))
+        return bridge_points(v)
+    return pts, t
+
+
+def test_bridge_reps_are_counted_each_with_its_verdict():
+    pts, end = _bridge([1.0, 1.0, 0.45])
+    s = run("bridge", sequence(FPS, end, pts, noise_px=0.5))
+    rep = s.report()
+    assert rep.summary.reps == 3 and rep.summary.good_reps == 2
+    assert [r.good for r in rep.reps] == [True, True, False]
+    assert rep.reps[2].faults == ["hips_too_low"]
+    assert [c.fault for c in rep.cues] == ["hips_too_low"]
+    # The top of each full rep is a hold of ~5.5 s against the 5 s target.
+    assert len(rep.holds) == 2
+    assert all(h.good_s == pytest.approx(5.5 + 0.6, abs=0.6) for h in rep.holds)
+
+
+def test_a_jerky_bridge_rep_is_flagged_too_fast():
+    pts, end = _bridge([1.0, 1.0], up_s=0.25, top_s=1.0, down_s=0.25)
+    rep = run("bridge", sequence(FPS, end, pts)).report()
+    assert rep.summary.reps == 2
+    assert all("moving_too_fast" in r.faults for r in rep.reps)
+    assert "moving_too_fast" in [c.fault for c in rep.cues]
+
+
+def _cat_cow(cycles, half_s):
+    def head(t):
+        if t < 1.0:
+            return 10.0
+        phase = ((t - 1.0) / (2 * half_s)) % 1.0
+        # cosine swing between cat (+50) and cow (-20), starting neutral-ish toward cat
+        return 15.0 + 35.0 * math.sin(2 * math.pi * phase)
+    return (lambda t: quadruped_points(head(t))), 1.0 + cycles * 2 * half_s + 0.5
+
+
+def test_cat_cow_counts_one_cat_plus_one_cow_as_one_rep():
+    pts, end = _cat_cow(4, 2.0)
+    rep = run("cat_cow", sequence(FPS, end, pts, noise_px=0.5)).report()
+    assert rep.summary.reps == 4 and rep.summary.good_reps == 4
+    assert rep.cues == []
+
+
+def test_fast_cat_cow_is_flagged():
+    pts, end = _cat_cow(4, 0.5)
+    rep = run("cat_cow", sequence(FPS, end, pts)).report()
+    assert rep.summary.reps == 4
+    assert rep.summary.good_reps == 0
+    assert "moving_too_fast" in [c.fault for c in rep.cues]
+
+
+def test_frames_in_report_match_input_one_to_one():
+    poses = sequence(FPS, 3, plank_with(lambda t: 0.0))
+    rep = run("plank", poses).report()
+    assert len(rep.frames) == len(poses) == rep.source.frames
+    d = rep.to_dict()
+    assert d["schema"] == "posecheck.report/1"
+    f = d["frames"][50]
+    assert set(f) >= {"t_s", "detected", "side", "state", "faults", "angles_deg"}
