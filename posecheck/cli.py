@@ -19,7 +19,7 @@ from .errors import PosecheckError
 from .progress import Progress
 from .report import summary_text, write_json
 from .sources import open_poses
-from .specs import Spec, find_spec, list_specs, load_spec, load_spec_file, spec_dirs, SPECS_ENV
+from .specs import SPECS_ENV, Spec, load_spec
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
@@ -126,57 +126,13 @@ def record(video, out, model, model_complexity, quiet):
     click.echo(f"Wrote {n} frames of landmarks to {out}")
 
 
-@main.group()
-def specs():
-    """List, show, validate exercise specs, or print their JSON Schema."""
+def _register_commands() -> None:
+    # Every module in posecheck/commands adds its own commands: features stay out of each other's files.
+    from .commands import register_all
+    register_all(main)
 
 
-@specs.command("list")
-@specs_option
-def specs_list(specs_dirs):
-    """Every known exercise, with the file it comes from (user folders override the bundled ones)."""
-    found = list_specs(list(specs_dirs))
-    for name, path in found.items():
-        try:
-            title = load_spec_file(path).title
-        except PosecheckError:
-            title = "(invalid: run `posecheck specs validate`)"
-        click.echo(f"{name:16} {title:20} {path}")
-
-
-@specs.command("show")
-@click.argument("name")
-@specs_option
-def specs_show(name, specs_dirs):
-    """Print the spec file of exercise NAME."""
-    path = find_spec(name, list(specs_dirs))
-    load_spec_file(path)
-    click.echo(f"# {path}")
-    click.echo(path.read_text(encoding="utf-8"), nl=False)
-
-
-@specs.command("validate")
-@click.argument("files", nargs=-1, required=True, type=click.Path())
-def specs_validate(files):
-    """Check spec FILES; every problem is named with its file, key path and what is expected."""
-    bad = 0
-    for f in files:
-        try:
-            s = load_spec_file(f)
-            click.echo(f"{f}: ok ({s.name}: {len(s.checks)} checks)")
-        except PosecheckError as e:
-            click.echo(f"Error: {e}", err=True)
-            bad += 1
-    if bad:
-        sys.exit(EXIT_BAD_INPUT)
-
-
-@specs.command("schema")
-def specs_schema():
-    """Print the JSON Schema of spec files (for editor completion)."""
-    schema = Spec.model_json_schema()
-    schema.get("properties", {}).pop("source_file", None)
-    click.echo(json.dumps(schema, indent=2))
+_register_commands()
 
 
 def run(argv=None) -> int:
