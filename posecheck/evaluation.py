@@ -17,8 +17,8 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 
-from .filters import OneEuroFilter
-from .geometry import MEASURES, SideTracker, measure_pose, nan_measures, to_pixels
+from .filters import OneEuroBank
+from .geometry import MEASURES, SideTracker, measure_pose_fast, nan_measures
 from .landmarks import Pose
 from .specs import Check, Spec
 
@@ -268,7 +268,7 @@ class Evaluator:
                 "checks": [c.model_copy(update={"debounce_s": 0.0}) for c in spec.checks]})
         self.spec = spec
         self.width, self.height = width, height
-        self._filters = {m: OneEuroFilter(spec.smoothing.min_cutoff_hz, spec.smoothing.beta) for m in MEASURES}
+        self._filters = OneEuroBank(len(MEASURES), spec.smoothing.min_cutoff_hz, spec.smoothing.beta)
         self._side = SideTracker()
         self._checks = [_CheckState(c) for c in spec.checks]
         self._reps = _RepCounter(spec) if spec.reps else None
@@ -289,7 +289,7 @@ class Evaluator:
 
     # --- helpers -------------------------------------------------------------------------------------
     def _smooth(self, raw: dict, t: float) -> dict:
-        return {m: self._filters[m](raw[m], t) for m in MEASURES}
+        return dict(zip(MEASURES, self._filters([raw[m] for m in MEASURES], t)))
 
     def _position_ok(self, angles: dict) -> bool | None:
         unknown = False
@@ -331,10 +331,9 @@ class Evaluator:
         if pose.detected:
             side = self._side.update(pose)
             if side != self._last_side:
-                for f in self._filters.values():
-                    f.reset()
+                self._filters.reset()
                 self._last_side = side
-            raw = measure_pose(to_pixels(pose, self.width, self.height), side)
+            raw = measure_pose_fast(pose, self.width, self.height, side)
             angles = self._smooth(raw, t)
             pos_ok = self._position_ok(angles)
         else:

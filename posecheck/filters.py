@@ -3,53 +3,82 @@
 Unlike the reference ports: t = 0 is a valid time, a repeated timestamp does not divide by zero, a NaN input
 passes through without touching the state, and after a gap longer than `max_gap_s` the filter restarts
 (stale state would drag the new signal).
+
+`OneEuroBank` filters several signals sampled together (every measure of a frame) in one call, which is the
+per-frame hot path; `OneEuroFilter` is the same filter for one signal.
 """
 
 from __future__ import annotations
 
 import math
 
-__all__ = ["OneEuroFilter"]
+__all__ = ["OneEuroBank", "OneEuroFilter"]
+
+NAN = math.nan
+TWO_PI = 2.0 * math.pi
 
 
-def _alpha(cutoff_hz: float, dt_s: float) -> float:
-    tau = 1.0 / (2.0 * math.pi * cutoff_hz)
-    return 1.0 / (1.0 + tau / dt_s)
+class OneEuroBank:
+    __slots__ = ("n", "min_cutoff_hz", "beta", "d_cutoff_hz", "max_gap_s", "_x", "_dx", "_t", "_tau_d")
 
-
-class OneEuroFilter:
-    __slots__ = ("min_cutoff_hz", "beta", "d_cutoff_hz", "max_gap_s", "_x", "_dx", "_t")
-
-    def __init__(self, min_cutoff_hz: float = 1.0, beta: float = 0.0, d_cutoff_hz: float = 1.0,
+    def __init__(self, n: int, min_cutoff_hz: float = 1.0, beta: float = 0.0, d_cutoff_hz: float = 1.0,
                  max_gap_s: float = 0.5):
         if min_cutoff_hz <= 0 or d_cutoff_hz <= 0 or beta < 0:
             raise ValueError("cutoffs must be > 0 and beta >= 0")
+        self.n = n
         self.min_cutoff_hz, self.beta, self.d_cutoff_hz = min_cutoff_hz, beta, d_cutoff_hz
         self.max_gap_s = max_gap_s
+        self._tau_d = 1.0 / (TWO_PI * d_cutoff_hz)
         self.reset()
 
     def reset(self) -> None:
-        self._x = math.nan
-        self._dx = 0.0
-        self._t = math.nan
+        self._x = [NAN] * self.n
+        self._dx = [0.0] * self.n
+        self._t = [NAN] * self.n
+
+    def speeds(self) -> list[float]:
+        """The filtered rate of change of each signal (units per second); NaN before its first value."""
+        return [d if x == x else NAN for x, d in zip(self._x, self._dx)]
+
+    def __call__(self, values, t_s: float) -> list[float]:
+        xs, dxs, ts = self._x, self._dx, self._t
+        mc, beta, tau_d, gap = self.min_cutoff_hz, self.beta, self._tau_d, self.max_gap_s
+        out = [NAN] * self.n
+        for i, x in enumerate(values):
+            if x != x:  # NaN: unknown passes through, the state waits
+                continue
+            xp = xs[i]
+            dt = t_s - ts[i]
+            if xp != xp or not (dt <= gap):
+                xs[i], dxs[i], ts[i] = x, 0.0, t_s
+                out[i] = x
+                continue
+            if dt <= 0.0:
+                out[i] = xp
+                continue
+            d = dxs[i] + (1.0 / (1.0 + tau_d / dt)) * ((x - xp) / dt - dxs[i])
+            cutoff = mc + beta * abs(d)
+            xn = xp + (1.0 / (1.0 + 1.0 / (TWO_PI * cutoff * dt))) * (x - xp)
+            xs[i], dxs[i], ts[i] = xn, d, t_s
+            out[i] = xn
+        return out
+
+
+class OneEuroFilter:
+    """One signal: `f(x, t_s) -> filtered x`."""
+
+    __slots__ = ("_bank",)
+
+    def __init__(self, min_cutoff_hz: float = 1.0, beta: float = 0.0, d_cutoff_hz: float = 1.0,
+                 max_gap_s: float = 0.5):
+        self._bank = OneEuroBank(1, min_cutoff_hz, beta, d_cutoff_hz, max_gap_s)
+
+    def reset(self) -> None:
+        self._bank.reset()
 
     @property
     def speed(self) -> float:
-        """The filtered rate of change (units per second); NaN before the first value."""
-        return self._dx if self._x == self._x else math.nan
+        return self._bank.speeds()[0]
 
     def __call__(self, x: float, t_s: float) -> float:
-        if x != x:  # NaN: unknown passes through, the state waits
-            return math.nan
-        if self._x != self._x or not (t_s - self._t <= self.max_gap_s):
-            self._x, self._dx, self._t = x, 0.0, t_s
-            return x
-        dt = t_s - self._t
-        if dt <= 0.0:
-            return self._x
-        dx = (x - self._x) / dt
-        self._dx += _alpha(self.d_cutoff_hz, dt) * (dx - self._dx)
-        cutoff = self.min_cutoff_hz + self.beta * abs(self._dx)
-        self._x += _alpha(cutoff, dt) * (x - self._x)
-        self._t = t_s
-        return self._x
+        return self._bank((x,), t_s)[0]

@@ -32,7 +32,7 @@ from .landmarks import Pose
 
 __all__ = [
     "MEASURES", "VISIBILITY_MIN", "to_pixels", "angle3", "incline", "signed_deviation", "measure_side",
-    "measure_pose", "SideTracker", "SIDE_LANDMARKS", "nan_measures",
+    "measure_pose", "measure_pose_fast", "side_points", "SideTracker", "SIDE_LANDMARKS", "nan_measures",
 ]
 
 VISIBILITY_MIN = 0.5
@@ -52,6 +52,10 @@ SIDE_LANDMARKS = {
               L.RIGHT_ANKLE),
 }
 _SIDE_IDX = {k: [int(i) for i in v] for k, v in SIDE_LANDMARKS.items()}
+# (33, 2) weights: visibility @ _SIDE_MEAN gives the mean visibility of the left and the right side at once.
+_SIDE_MEAN = np.zeros((33, 2))
+_SIDE_MEAN[_SIDE_IDX["left"], 0] = 1.0 / len(_SIDE_IDX["left"])
+_SIDE_MEAN[_SIDE_IDX["right"], 1] = 1.0 / len(_SIDE_IDX["right"])
 
 
 def nan_measures() -> dict[str, float]:
@@ -156,6 +160,21 @@ def measure_pose(px: np.ndarray, side: str) -> dict[str, float]:
     return measure_side(*pts)
 
 
+def side_points(pose: Pose, width: int, height: int, side: str,
+                visibility_min: float = VISIBILITY_MIN) -> list[tuple[float, float]]:
+    """The 7 pixel points of one side (the per-frame path: only what the measures use, as Python floats)."""
+    idx = _SIDE_IDX[side]
+    rows = pose.xyz[idx, :2].tolist()
+    vis = pose.visibility[idx].tolist() if pose.visibility is not None else [1.0] * len(idx)
+    w, h = float(width), float(height)
+    return [(x * w, y * h) if v >= visibility_min else (NAN, NAN) for (x, y), v in zip(rows, vis)]
+
+
+def measure_pose_fast(pose: Pose, width: int, height: int, side: str) -> dict[str, float]:
+    """Same as measure_pose(to_pixels(pose, width, height), side), without converting all 33 landmarks."""
+    return measure_side(*side_points(pose, width, height, side))
+
+
 @dataclass
 class SideTracker:
     """Chooses the body side facing the camera from visibility, with hysteresis so it does not flicker.
@@ -171,9 +190,7 @@ class SideTracker:
     def update(self, pose: Pose) -> str | None:
         if pose.visibility is None:
             return self.side
-        vis = pose.visibility
-        left = float(vis[_SIDE_IDX["left"]].mean())
-        right = float(vis[_SIDE_IDX["right"]].mean())
+        left, right = (pose.visibility @ _SIDE_MEAN).tolist()
         best = "left" if left >= right else "right"
         if self.side is None:
             self.side = best
