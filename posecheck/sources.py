@@ -8,6 +8,7 @@ Time comes from the source: container timestamps, else frame index / fps; only a
 from __future__ import annotations
 
 import contextlib
+import io
 import math
 import os
 import sys
@@ -58,29 +59,71 @@ class SourceInfo:
         return None if self.frames is None else self.frames / self.fps
 
 
+class _NativeStderr:
+    """MediaPipe's C++ core and FFmpeg write chatter (TFLite, absl, "moov atom not found") straight to fd 2.
+
+    While a model or decoder is open, fd 2 points at /dev/null and Python's sys.stderr at a duplicate of the
+    real stderr, so our own messages (progress, `Error: ...`) still reach the user and the chatter does not.
+    Errors still surface as exceptions. POSECHECK_DEBUG=1 (set by --debug) shows everything. Reference-counted.
+    """
+
+    def __init__(self):
+        self._depth = 0
+        self._saved_fd: int | None = None
+        self._saved_stderr = None
+
+    def acquire(self) -> None:
+        if os.environ.get("POSECHECK_DEBUG") == "1":
+            return
+        self._depth += 1
+        if self._depth > 1:
+            return
+        try:
+            sys.stderr.flush()
+            saved = os.dup(2)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):
+            self._depth -= 1
+            return
+        self._saved_fd, self._saved_stderr = saved, sys.stderr
+        try:
+            sys.stderr = os.fdopen(os.dup(saved), "w", buffering=1, encoding=getattr(sys.stderr, "encoding", None)
+                                   or "utf-8", errors="replace")
+        except (OSError, ValueError):
+            pass
+
+    def release(self) -> None:
+        if os.environ.get("POSECHECK_DEBUG") == "1" or self._depth == 0:
+            return
+        self._depth -= 1
+        if self._depth > 0 or self._saved_fd is None:
+            return
+        try:
+            if sys.stderr is not self._saved_stderr:
+                sys.stderr.flush()
+                sys.stderr.close()
+            os.dup2(self._saved_fd, 2)
+            os.close(self._saved_fd)
+        finally:
+            sys.stderr = self._saved_stderr
+            self._saved_fd = None
+
+
+_native_stderr = _NativeStderr()
+
+
 @contextlib.contextmanager
 def _quiet_native_stderr(active: bool = True):
-    """MediaPipe's C++ core prints start-up chatter (TFLite, absl) straight to fd 2; hide it from users.
-
-    Errors still surface as exceptions. POSECHECK_DEBUG=1 (set by --debug) shows everything.
-    """
-    if not active or os.environ.get("POSECHECK_DEBUG") == "1":
+    if not active:
         yield
         return
+    _native_stderr.acquire()
     try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
         yield
     finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
+        _native_stderr.release()
 
 
 def _cv2():
@@ -242,13 +285,16 @@ class LegacyPoseEstimator:
                 "the legacy MediaPipe pose API is not available (install mediapipe==0.10.21, or use a "
                 f"PoseLandmarker model with --model PATH.task): {e}") from None
         model_file = Path(mp.__file__).parent / "modules" / "pose_landmark" / _LEGACY_MODELS[model_complexity]
+        _native_stderr.acquire()  # held until close(): the graph logs at any frame, not only at start
+        self._quiet = True
         try:
-            with _quiet_native_stderr():
+            with contextlib.redirect_stdout(io.StringIO()):  # "Downloading model to ..." is a print()
                 self._pose = solutions.pose.Pose(
                     static_image_mode=static_image_mode, model_complexity=model_complexity,
                     min_detection_confidence=min_detection_confidence,
                     min_tracking_confidence=min_tracking_confidence)
         except Exception as e:  # MediaPipe raises bare errors; a missing model is a download that failed
+            self.close()
             if not model_file.exists():
                 raise ModelError(
                     f"model complexity {model_complexity} needs {model_file.name}, which MediaPipe downloads on "
@@ -256,17 +302,13 @@ class LegacyPoseEstimator:
                     f"to {model_file.parent}") from None
             raise ModelError(f"MediaPipe pose failed to start: {e}") from None
         self.name = f"mediapipe-legacy-pose-c{model_complexity}"
-        self._calls = 0
 
     def estimate(self, frame: Frame) -> Pose:
         cv2 = _cv2()
         rgb = cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)
         rgb.flags.writeable = False
         try:
-            # The first calls start the graph and print the chatter.
-            with _quiet_native_stderr(self._calls < 3):
-                result = self._pose.process(rgb)
-            self._calls += 1
+            result = self._pose.process(rgb)
         except Exception as e:
             raise ModelError(f"MediaPipe pose failed on frame {frame.index}: {e}") from None
         if result.pose_landmarks is None:
@@ -275,7 +317,13 @@ class LegacyPoseEstimator:
         return Pose.from_landmark_list(frame.t_s, result.pose_landmarks.landmark, world)
 
     def close(self) -> None:
-        self._pose.close()
+        pose = getattr(self, "_pose", None)
+        if pose is not None:
+            pose.close()
+            self._pose = None
+        if getattr(self, "_quiet", False):
+            self._quiet = False
+            _native_stderr.release()
 
 
 class TasksPoseEstimator:
@@ -300,10 +348,12 @@ class TasksPoseEstimator:
             base_options=BaseOptions(model_asset_path=str(p)), running_mode=mode, num_poses=1,
             min_pose_detection_confidence=min_detection_confidence,
             min_tracking_confidence=min_tracking_confidence, output_segmentation_masks=False)
+        _native_stderr.acquire()
+        self._quiet = True
         try:
-            with _quiet_native_stderr():
-                self._landmarker = vision.PoseLandmarker.create_from_options(options)
+            self._landmarker = vision.PoseLandmarker.create_from_options(options)
         except Exception as e:
+            self.close()
             raise ModelError(f"{p}: MediaPipe could not load this model ({e}); {TASKS_MODEL_HELP}") from None
         self._video = video_mode
         self._last_ms = -1
@@ -329,7 +379,13 @@ class TasksPoseEstimator:
         return Pose.from_landmark_list(frame.t_s, result.pose_landmarks[0], world)
 
     def close(self) -> None:
-        self._landmarker.close()
+        lm = getattr(self, "_landmarker", None)
+        if lm is not None:
+            lm.close()
+            self._landmarker = None
+        if getattr(self, "_quiet", False):
+            self._quiet = False
+            _native_stderr.release()
 
 
 def create_estimator(model: str | os.PathLike | None = None, model_complexity: int = 1,
