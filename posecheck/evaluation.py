@@ -142,13 +142,9 @@ class _RepCounter:
         self.faults: list[str] = []
         self.top_since: float | None = None
         self.top_s = 0.0
-        self.down_since: float | None = None
-        self.half_start: float | None = None
         self.last_extreme: str | None = None
         self.last_entry_t: float | None = None
-        self.first_entry_t: float | None = None
         self.halves = 0
-        self.pending_faults: list[str] = []
 
     @property
     def at_top(self) -> bool:
@@ -205,14 +201,13 @@ class _RepCounter:
                 self.faults.append(r.short_fault)
                 events.append(r.short_fault)
                 self.phase = "down"
-                self.down_since = None
             elif x < start - hyst:
                 return self._end(t)
             return None
         if self.phase == "top":
             if x < peak - hyst:
                 self.top_s += t - (self.top_since or t)
-                self.phase, self.top_since, self.down_since = "down", None, t
+                self.phase, self.top_since = "down", None
             return None
         # down
         if x >= peak and r.short_fault not in self.faults:
@@ -227,7 +222,7 @@ class _RepCounter:
             self.top_s += t - self.top_since
         rep = RepRecord(self.start_t, t, not self.faults, list(self.faults), self.d * self.best, self.top_s)
         self.reps.append(rep)
-        self.phase, self.faults, self.top_since, self.down_since = "rest", [], None, None
+        self.phase, self.faults, self.top_since = "rest", [], None
         return rep
 
     def _alternate(self, v: float, t: float, events: list) -> RepRecord | None:
