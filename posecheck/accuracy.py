@@ -26,7 +26,7 @@ from .api import record, score
 from .geometry import measure_pose, to_pixels
 from .recording import read_recording
 from .report import Report
-from .specs import Spec, load_spec
+from .specs import Spec, list_specs, load_spec
 
 __all__ = ["ClipResult", "evaluate_clip", "evaluate_folder", "markdown_table", "overall"]
 
@@ -98,9 +98,10 @@ def evaluate_clip(video: Path, spec: Spec | None = None, cache_dir: Path | None 
         if video.with_suffix(".truth.json").exists() else json.loads(
             (video.parent / f"{video.stem}.truth.json").read_text())
     exercise = truth["exercise"]
-    judged_as = exercise if exercise != "none" else truth.get("judge_as", "plank")
-    spec = spec or load_spec(judged_as)
     src = _cached_recording(video, cache_dir, recompute) if cache_dir else video
+    if exercise == "none":
+        return _negative_control(video.stem, src), None
+    spec = spec or load_spec(exercise)
     report = score(src, spec)
     side = truth.get("camera_side", "left")
     ts, true_m = _truth_measures(video.parent / f"{video.stem}.truth.jsonl", side)
@@ -194,6 +195,19 @@ def evaluate_clip(video: Path, spec: Spec | None = None, cache_dir: Path | None 
                 good += dt
         res.hold_truth_s, res.hold_got_s = good, report.summary.good_hold_s
     return res, report
+
+
+def _negative_control(name: str, src) -> ClipResult:
+    """A person not exercising: judged against every exercise, any cue or judged time is a false alarm."""
+    res = ClipResult(name, "none", clean=True)
+    for ex in list_specs():
+        rep = score(src, ex)
+        res.detected_frac = sum(f.detected for f in rep.frames) / max(len(rep.frames), 1)
+        res.false_cues += [(c.t_s, f"{ex}:{c.fault}") for c in rep.cues]
+        judged = rep.summary.state_s.get("good", 0.0) + rep.summary.state_s.get("fault", 0.0)
+        if judged > 0:
+            res.false_cues.append((0.0, f"{ex}:in_position_{judged:.1f}s"))
+    return res
 
 
 def evaluate_folder(folder: str | os.PathLike, cache_dir: str | os.PathLike | None = None,

@@ -292,7 +292,7 @@ class Evaluator:
             ok = req.contains(angles[req.measure])
             if ok is False:
                 return False
-            if ok is None:
+            if ok is None and req.if_unknown == "unknown":
                 unknown = True
         return None if unknown else True
 

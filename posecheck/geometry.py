@@ -17,7 +17,9 @@ Measures (all `*_deg`-valued; names are the keys of `angles_deg` in reports and 
   ``elbows_forward`` (shoulder-elbow line);
 - segment inclines above the horizontal, -90..90, independent of facing direction: ``torso_incline``
   (hip->shoulder), ``thigh_incline`` (knee->hip), ``shin_incline`` (ankle->knee), ``legs_incline``
-  (ankle->hip), ``upper_arm_incline`` (elbow->shoulder), ``forearm_incline`` (wrist->elbow).
+  (ankle->hip), ``upper_arm_incline`` (elbow->shoulder), ``forearm_incline`` (wrist->elbow);
+- ``face_down``: the ear->nose direction against the hip->shoulder line, + face toward the floor (prone),
+  - toward the ceiling (supine): tells a plank from a reverse plank, a bridge from a hip lift face down.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ MEASURES: tuple[str, ...] = (
     "body_sag", "hip_sag", "head_drop", "pelvis_lift",
     "hands_forward", "elbows_forward",
     "torso_incline", "thigh_incline", "shin_incline", "legs_incline", "upper_arm_incline", "forearm_incline",
+    "face_down",
 )
 
 # Landmarks of each side, in the order measure_side() unpacks them.
@@ -52,6 +55,8 @@ SIDE_LANDMARKS = {
               L.RIGHT_ANKLE),
 }
 _SIDE_IDX = {k: [int(i) for i in v] for k, v in SIDE_LANDMARKS.items()}
+# What the measures read: the side's seven points, then the nose (on the midline, seen from either side).
+_MEASURE_IDX = {k: v + [int(L.NOSE)] for k, v in _SIDE_IDX.items()}
 # (33, 2) weights: visibility @ _SIDE_MEAN gives the mean visibility of the left and the right side at once.
 _SIDE_MEAN = np.zeros((33, 2))
 _SIDE_MEAN[_SIDE_IDX["left"], 0] = 1.0 / len(_SIDE_IDX["left"])
@@ -123,7 +128,7 @@ def _from_vertical(top, p, head_dir: float) -> float:
     return math.degrees(math.atan2(dx, dy))
 
 
-def measure_side(ear, shoulder, elbow, wrist, hip, knee, ankle) -> dict[str, float]:
+def measure_side(ear, shoulder, elbow, wrist, hip, knee, ankle, nose=(NAN, NAN)) -> dict[str, float]:
     """Every measure of one body side from its pixel points ((x, y) pairs, NaN for unknown)."""
     hd = shoulder[0] - hip[0]
     head_dir = (1.0 if hd >= 0 else -1.0) if hd == hd else NAN
@@ -146,7 +151,20 @@ def measure_side(ear, shoulder, elbow, wrist, hip, knee, ankle) -> dict[str, flo
         "legs_incline": incline(ankle, hip),
         "upper_arm_incline": incline(elbow, shoulder),
         "forearm_incline": incline(wrist, elbow),
+        "face_down": _face_down(hip, shoulder, ear, nose),
     }
+
+
+def _face_down(hip, shoulder, ear, nose) -> float:
+    """Which way the face points: the ear->nose direction against the hip->shoulder line, + toward the floor.
+
+    Tells prone from supine when the limbs look alike: a plank looks at the floor (+), a reverse plank or a
+    bridge looks at the ceiling (-). Measured against the torso line so that it does not depend on which way
+    the person faces the camera.
+    """
+    ang = angle3((ear[0] - (shoulder[0] - hip[0]), ear[1] - (shoulder[1] - hip[1])), ear, nose)
+    side = _floor_side(hip, shoulder, (shoulder[0] + nose[0] - ear[0], shoulder[1] + nose[1] - ear[1]))
+    return side * (180.0 - ang)
 
 
 def _extension_deviation_at(origin, toward, p) -> float:
@@ -156,14 +174,14 @@ def _extension_deviation_at(origin, toward, p) -> float:
 
 def measure_pose(px: np.ndarray, side: str) -> dict[str, float]:
     """All measures of `side` ("left"/"right") from (33, 2) pixel coordinates."""
-    pts = px[_SIDE_IDX[side]].tolist()
+    pts = px[_MEASURE_IDX[side]].tolist()
     return measure_side(*pts)
 
 
 def side_points(pose: Pose, width: int, height: int, side: str,
                 visibility_min: float = VISIBILITY_MIN) -> list[tuple[float, float]]:
-    """The 7 pixel points of one side (the per-frame path: only what the measures use, as Python floats)."""
-    idx = _SIDE_IDX[side]
+    """The pixel points measure_side() takes (the per-frame path: only what the measures use, as floats)."""
+    idx = _MEASURE_IDX[side]
     rows = pose.xyz[idx, :2].tolist()
     vis = pose.visibility[idx].tolist() if pose.visibility is not None else [1.0] * len(idx)
     w, h = float(width), float(height)

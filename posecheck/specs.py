@@ -20,7 +20,7 @@ from .errors import SpecInvalid, SpecNotFound
 from .geometry import MEASURES
 
 __all__ = [
-    "Spec", "Range", "Position", "Check", "Hold", "Reps", "Tempo", "Smoothing", "load_spec", "load_spec_file",
+    "Spec", "Range", "Requirement", "Position", "Check", "Hold", "Reps", "Tempo", "Smoothing", "load_spec", "load_spec_file",
     "find_spec", "list_specs", "spec_dirs", "BUNDLED_SPECS_DIR", "SPECS_ENV",
 ]
 
@@ -79,10 +79,18 @@ class Range(_Model):
         return True
 
 
+class Requirement(Range):
+    """A range the position needs. `if_unknown`: what an unknown (NaN) measure means for the position:
+    "unknown" (cannot tell: the frame is unknown), or "pass" for a helper cue such as the face direction that
+    must not make a frame unknown when it cannot be seen."""
+
+    if_unknown: Literal["unknown", "pass"] = "unknown"
+
+
 class Position(_Model):
     """When the person counts as being in the exercise position: all ranges hold, for a while."""
 
-    require: list[Range] = Field(min_length=1)
+    require: list[Requirement] = Field(min_length=1)
     enter_s: float = Field(0.5, ge=0, description="how long the position must hold before judging starts")
     exit_s: float = Field(1.0, ge=0, description="how long it must be lost before the set counts as ended")
 

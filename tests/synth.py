@@ -25,11 +25,26 @@ def pose_from_points(t_s: float, pts: dict, width: int = W, height: int = H, hid
              "hip": (L.LEFT_HIP, L.RIGHT_HIP), "knee": (L.LEFT_KNEE, L.RIGHT_KNEE),
              "ankle": (L.LEFT_ANKLE, L.RIGHT_ANKLE)}
     for name, (x, y) in pts.items():
+        if name == "nose":
+            continue
         left, right = names[name]
         xyz[left] = (x / width, y / height, 0.0)
         xyz[right] = ((x + 3) / width, (y + 2) / height, 0.1)
         vis[left] = 0.95
-    xyz[L.NOSE] = xyz[L.LEFT_EAR] + (8 / width, 4 / height, 0)
+    if "nose" not in pts:
+        # Face toward the floor (prone): the nose ahead of the ear along the head direction, turned down.
+        ex, ey = pts["ear"]
+        sx, sy = pts["shoulder"]
+        n = math.hypot(ex - sx, ey - sy) or 1.0
+        dx, dy = (ex - sx) / n, (ey - sy) / n
+        c, s_ = math.cos(math.radians(60)), math.sin(math.radians(60))
+        turned = (dx * c - dy * s_, dx * s_ + dy * c)
+        if turned[1] < 0:  # turn the other way so that it points down the image
+            turned = (dx * c + dy * s_, -dx * s_ + dy * c)
+        nx, ny = ex + 14 * turned[0], ey + 14 * turned[1]
+    else:
+        nx, ny = pts["nose"]
+    xyz[L.NOSE] = (nx / width, ny / height, 0.0)
     vis[L.NOSE] = 0.95
     return Pose(t_s=t_s, xyz=xyz, visibility=vis)
 
@@ -92,8 +107,9 @@ def bridge_points(lift: float) -> dict:
     ear = (120.0, FLOOR_Y - 25)
     elbow = (250.0, FLOOR_Y - 8)
     wrist = (320.0, FLOOR_Y - 8)
+    nose = (112.0, FLOOR_Y - 42)  # face up: lying on the back
     return {"ear": ear, "shoulder": shoulder, "elbow": elbow, "wrist": wrist, "hip": hip, "knee": knee,
-            "ankle": ankle}
+            "ankle": ankle, "nose": nose}
 
 
 def quadruped_points(head_drop_deg: float) -> dict:
