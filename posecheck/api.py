@@ -11,13 +11,15 @@ import os
 from pathlib import Path
 from typing import Callable
 
+from .atomic import check_writable
+from .errors import SourceError
 from .recording import RecordingHeader, RecordingWriter
-from .report import Report
+from .report import Report, write_json
 from .session import Session
 from .sources import PoseStream, open_poses
 from .specs import Spec, load_spec
 
-__all__ = ["score", "score_stream", "record", "ProgressFn"]
+__all__ = ["score", "score_stream", "score_outputs", "record", "ProgressFn"]
 
 ProgressFn = Callable[[int, float], None]  # (frames done, t_s of the last frame)
 
@@ -44,11 +46,69 @@ def score_stream(stream: PoseStream, spec: Spec, progress: ProgressFn | None = N
 
 
 def score(path: str | os.PathLike, exercise: str | Spec = "plank", *, model: str | os.PathLike | None = None,
-          model_complexity: int = 1, specs_dirs=None, progress: ProgressFn | None = None) -> Report:
-    """Score a video, still image or landmark recording against an exercise spec; returns the report."""
-    spec = _spec(exercise, specs_dirs)
-    with open_poses(path, model=model, model_complexity=model_complexity) as stream:
-        return score_stream(stream, spec, progress)
+          model_complexity: int = 1, specs_dirs=None, progress: ProgressFn | None = None,
+          json: str | os.PathLike | None = None, html: str | os.PathLike | None = None,
+          annotated_video: str | os.PathLike | None = None, csv: str | os.PathLike | None = None) -> Report:
+    """Score a video, still image or landmark recording against an exercise spec; returns the report.
+
+    `exercise="auto"` recognises the exercise first (`report.detection` says which and how sure; raises
+    ExerciseNotRecognised when it is none of the known ones). Optional outputs, each written atomically:
+    `json` (the report), `html` (a self-contained page with plots and a snapshot of each fault at its worst),
+    `annotated_video` (.mp4/.avi: the input with skeleton, angles, state, cues and timer drawn in; an image
+    name for a still image), `csv` (one row per frame: time, state, faults, every angle).
+    """
+    outputs = dict(json=json, html=html, annotated_video=annotated_video, csv=csv)
+    for out in outputs.values():
+        if out:
+            check_writable(out)  # fail before the model runs, not after
+    detection = None
+    if isinstance(exercise, str) and exercise == "auto":
+        from .detect import detect_stream
+        detection, stream = detect_stream(path, model=model, model_complexity=model_complexity,
+                                          specs_dirs=specs_dirs, progress=progress,
+                                          keep_frames=bool(html or annotated_video))
+        spec = load_spec(detection.exercise, specs_dirs)
+    else:
+        spec = _spec(exercise, specs_dirs)
+        stream = open_poses(path, model=model, model_complexity=model_complexity)
+    with stream:
+        return score_outputs(stream, spec, progress=progress, detection=detection, **outputs)
+
+
+def score_outputs(stream: PoseStream, spec: Spec, *, progress: ProgressFn | None = None, json=None, html=None,
+                  annotated_video=None, csv=None, detection=None) -> Report:
+    """Judge an open stream and write the requested outputs (see `score`). Nothing is written when scoring
+    fails; a Ctrl-C still writes the outputs of the part scored, the report marked partial."""
+    from .html_report import write_html
+    from .outputs import AnnotatedVideoWriter, SnapshotKeeper, write_csv
+
+    keeper = SnapshotKeeper(spec, stream.info) if html else None
+    writer = AnnotatedVideoWriter(annotated_video, spec, stream.info) if annotated_video else None
+    sinks = [s for s in (keeper, writer) if s is not None]
+
+    def on_step(frame, pose, step) -> None:
+        for sink in sinks:
+            sink(frame, pose, step)
+
+    try:
+        report = score_stream(stream, spec, progress, on_step if sinks else None)
+        if report.source.frames == 0:
+            raise SourceError(f"{stream.info.path}: no frames to score")
+    except BaseException:
+        if writer is not None:
+            writer.close(commit=False)
+        raise
+    if detection is not None:
+        report.detection = detection.to_dict()
+    if writer is not None:
+        writer.close(commit=True)
+    if json:
+        write_json(report, json)
+    if csv:
+        write_csv(report, csv)
+    if html:
+        write_html(report, spec, html, keeper.snapshots())
+    return report
 
 
 def record(path: str | os.PathLike, out: str | os.PathLike, *, model: str | os.PathLike | None = None,

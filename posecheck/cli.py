@@ -9,16 +9,15 @@ import json
 import os
 import sys
 import traceback
+from pathlib import Path
 
 import click
 
 from . import __version__
 from .api import record as api_record
-from .api import score_stream
 from .errors import PosecheckError
 from .progress import Progress
-from .report import summary_text, write_json
-from .sources import open_poses
+from .report import summary_text
 from .specs import SPECS_ENV, Spec, load_spec
 
 EXIT_BAD_INPUT = 2
@@ -49,6 +48,10 @@ def main(debug: bool) -> None:
     \b
     Score a recorded video or a landmark recording:
       posecheck score sample_videos/plank_sag_a.mp4 --exercise plank --json report.json
+    ...and look at it: plots, timeline and pictures of the faults, or the video with the judging drawn in:
+      posecheck score sample_videos/plank_sag_a.mp4 -e plank --html report.html --annotated-video out.mp4
+    Score a whole folder in parallel, recognising each exercise:
+      posecheck score sessions/ --exercise auto --out reports/ --jobs 2
     Save the pose landmarks of a video once, then score them again and again without the model:
       posecheck record sample_videos/plank_sag_a.mp4 -o plank.jsonl
       posecheck score plank.jsonl --exercise plank
@@ -60,38 +63,116 @@ def main(debug: bool) -> None:
 
 @main.command()
 @click.argument("input", type=click.Path())
-@click.option("--exercise", "-e", required=True, help="Exercise spec name (see `posecheck specs list`) or a .toml file.")
+@click.option("--exercise", "-e", required=True,
+              help="Exercise spec name (see `posecheck specs list`), a .toml file, or `auto` to recognise it.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write the report as JSON here.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False),
+              help="Write a self-contained HTML report here: summary, timeline, angle plots, holds and reps, "
+                   "and a picture of each fault at its worst.")
+@click.option("--annotated-video", "video_path", type=click.Path(dir_okay=False),
+              help="Write the input with skeleton, angles, state, cues and timer drawn in (.mp4 or .avi).")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False),
+              help="Write one row per frame: time, state, faults and every angle.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="A folder for NAME.json and NAME.html per input (needed when INPUT is a folder).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="With a folder: how many files to score at once, each in its own process "
+                   "[default: the number of CPUs].")
 @model_option
 @complexity_option
 @specs_option
 @quiet_option
-def score(input, exercise, json_path, model, model_complexity, specs_dirs, quiet):
-    """Judge INPUT (a video, a still image or a landmark recording) against an exercise.
+def score(input, exercise, json_path, html_path, video_path, csv_path, out_dir, jobs, model, model_complexity,
+          specs_dirs, quiet):
+    """Judge INPUT (a video, a still image, a landmark recording, or a folder of them) against an exercise.
 
     Prints a summary: good-form hold time against the target, reps and good reps, time in each fault and
-    the cues with their times. With --json, writes the full report (per-frame states, faults and angles).
-    Time comes from the video's own timestamps.
+    the cues with their times. With --json, writes the full report (per-frame states, faults and angles);
+    --html, --annotated-video and --csv write the other views of it. Time comes from the video's own
+    timestamps. `--exercise auto` recognises the exercise first and says how sure it is.
+
+    \b
+    A folder: every video and recording in it is scored (in parallel with --jobs), each report written
+    to OUTDIR/NAME.json and OUTDIR/NAME.html, and a table printed (file, good hold, reps, main fault;
+    also written to OUTDIR/summary.csv). A file that fails is reported and skipped; the exit status is 2
+    when any failed.
+      posecheck score sessions/ --exercise plank --out reports/ --jobs 2
     """
-    spec = _load_exercise(exercise, specs_dirs)
-    if json_path:
-        from .atomic import check_writable
-        check_writable(json_path)
-    with open_poses(input, model=model, model_complexity=model_complexity) as stream:
-        bar = Progress(stream.info.frames, "scoring", enabled=False if quiet else None)
-        try:
-            report = score_stream(stream, spec, progress=bar)
-        finally:
-            bar.close()
-    if report.source.frames == 0:
-        raise PosecheckError(f"{input}: no frames to score")
-    if json_path:
-        write_json(report, json_path)
+    if os.path.isdir(input):
+        if json_path or html_path or video_path or csv_path:
+            raise click.UsageError("with a folder, each input gets OUTDIR/NAME.json and NAME.html: use --out "
+                                   "OUTDIR instead of --json/--html/--annotated-video/--csv")
+        if not out_dir:
+            from .errors import SourceOpenError
+            raise SourceOpenError(f"{input} is a directory; to score every video and recording in it, give "
+                                  "--out OUTDIR for the reports")
+        _score_folder(input, exercise, out_dir, jobs, model, model_complexity, specs_dirs, quiet)
+        return
+    if jobs is not None:
+        raise click.UsageError("--jobs is for a folder INPUT")
+    from .api import score as api_score
+    if out_dir:
+        from .folder import output_names
+        name = output_names([Path(input)])[Path(input)]
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        json_path = json_path or os.path.join(out_dir, f"{name}.json")
+        html_path = html_path or os.path.join(out_dir, f"{name}.html")
+    # A misspelt name fails now, before the model runs.
+    target = exercise if exercise == "auto" else _load_exercise(exercise, specs_dirs)
+    bar = Progress(_frame_count(input), "scoring", enabled=False if quiet else None)
+    try:
+        report = api_score(input, target,
+                           model=model, model_complexity=model_complexity, specs_dirs=list(specs_dirs),
+                           progress=bar, json=json_path, html=html_path, annotated_video=video_path,
+                           csv=csv_path)
+    finally:
+        bar.close()
+    det = getattr(report, "detection", None)
+    if isinstance(det, dict):
+        from .detect import Detection
+        click.echo(Detection(**det).describe())
     click.echo(summary_text(report))
-    if json_path:
-        click.echo(f"Report written to {json_path}")
+    for what, path in (("Report", json_path), ("HTML report", html_path), ("Annotated video", video_path),
+                       ("Per-frame CSV", csv_path)):
+        if path:
+            click.echo(f"{what} written to {path}")
     if report.partial:
         sys.exit(130)
+
+
+def _frame_count(path: str) -> int | None:
+    """Frames in a video (for the progress bar's time left); None when unknown or not a video."""
+    from .sources import open_frames
+    if not os.path.isfile(path) or path.endswith((".jsonl", ".ndjson")):
+        return None
+    try:
+        src = open_frames(path)
+    except PosecheckError:
+        return None  # scoring will say what is wrong with it
+    try:
+        return src.info.frames
+    finally:
+        src.close()
+
+
+def _score_folder(folder, exercise, out_dir, jobs, model, model_complexity, specs_dirs, quiet) -> None:
+    from .folder import score_folder, table_text, write_table_csv
+    if exercise != "auto":
+        _load_exercise(exercise, specs_dirs)
+    jobs = jobs or os.cpu_count() or 1
+
+    def done(r, i, n) -> None:
+        if not quiet:
+            click.echo(f"[{i}/{n}] {os.path.basename(r.input)}: " + ("done" if r.ok else f"FAILED: {r.error}"),
+                       err=True)
+
+    results = score_folder(folder, exercise, out_dir, jobs=jobs, model=model, model_complexity=model_complexity,
+                           specs_dirs=list(specs_dirs), on_result=done)
+    write_table_csv(results, os.path.join(out_dir, "summary.csv"))
+    click.echo(table_text(results, show_exercise=exercise == "auto"))
+    click.echo(f"Reports written to {out_dir}")
+    if any(not r.ok for r in results):
+        sys.exit(EXIT_BAD_INPUT)
 
 
 @main.command()

@@ -16,7 +16,7 @@ from .geometry import to_pixels
 from .landmarks import SKELETON, Landmark, Pose
 
 __all__ = ["STATE_COLORS", "SkeletonAnnotator", "AngleAnnotator", "HudAnnotator", "Overlay", "MEASURE_ANCHOR",
-           "draw_text"]
+           "draw_text", "MeasureAnnotator", "MEASURE_GEOMETRY"]
 
 # BGR
 STATE_COLORS = {
@@ -125,7 +125,10 @@ class HudAnnotator:
 
     def annotate(self, image: np.ndarray, frame: FrameResult, title: str, cue: str | None,
                  hold_target_s: float | None, reps_target: int | None, fps: float | None = None,
-                 extra: list[str] | None = None) -> np.ndarray:
+                 extra: list[str] | None = None, *, guidance: str | None = None, banner: str | None = None,
+                 timings_ms: dict[str, float] | None = None) -> np.ndarray:
+        """`guidance` (camera set-up advice), `banner` (rest, pause) and `timings_ms` (per stage) are
+        optional: live coaching shows them, annotated videos need not."""
         cv2 = _cv2()
         H, W = image.shape[:2]
         color = STATE_COLORS.get(frame.state, (255, 255, 255))
@@ -136,9 +139,17 @@ class HudAnnotator:
         draw_text(image, f"{title}  {label}", (6, int(26 * s)), 0.7 * s, (0, 0, 0), 2, bg=None)
         y = int(36 * s) + int(30 * s)
         if hold_target_s is not None:
-            draw_text(image, f"hold {frame.hold_good_s:4.1f} / {hold_target_s:g} s", (8, y), 0.8 * s,
-                      (255, 255, 255), 2)
-            y += int(34 * s)
+            done = frame.hold_good_s >= hold_target_s
+            # Past the target the timer keeps counting: the bar stays full and turns green.
+            draw_text(image, f"hold {frame.hold_good_s:4.1f} / {hold_target_s:g} s" + ("  done" if done else ""),
+                      (8, y), 0.8 * s, (140, 255, 140) if done else (255, 255, 255), 2)
+            y += int(12 * s)
+            bar_w, bar_h = int(220 * s), max(4, int(8 * s))
+            share = min(frame.hold_good_s / hold_target_s, 1.0) if hold_target_s > 0 else 1.0
+            cv2.rectangle(image, (8, y), (8 + bar_w, y + bar_h), (60, 60, 60), -1)
+            cv2.rectangle(image, (8, y), (8 + int(bar_w * share), y + bar_h),
+                          STATE_COLORS["good"] if done or frame.state == "good" else (200, 200, 200), -1)
+            y += bar_h + int(30 * s)
         if reps_target is not None or frame.reps:
             tgt = f" / {reps_target}" if reps_target else ""
             draw_text(image, f"reps {frame.reps}{tgt} ({frame.good_reps} good)", (8, y), 0.7 * s, (255, 255, 255), 2)
@@ -146,9 +157,21 @@ class HudAnnotator:
         for line in extra or []:
             draw_text(image, line, (8, y), 0.5 * s, (230, 230, 230), 1)
             y += int(24 * s)
+        ty = int(36 * s) + int(26 * s)
         if fps is not None:
-            draw_text(image, f"{fps:4.1f} FPS", (W - int(110 * s), int(36 * s) + int(26 * s)), 0.55 * s)
+            draw_text(image, f"{fps:4.1f} FPS", (W - int(110 * s), ty), 0.55 * s)
+            ty += int(22 * s)
+        for stage, ms in (timings_ms or {}).items():
+            draw_text(image, f"{stage:>5} {ms:5.1f} ms", (W - int(130 * s), ty), 0.45 * s, (220, 220, 220), 1,
+                      pad=2)
+            ty += int(18 * s)
         draw_text(image, f"t {frame.t_s:6.2f} s", (W - int(130 * s), H - int(12 * s)), 0.5 * s)
+        if banner:
+            self._centered(image, banner, H // 2, 0.9 * s, bg=(90, 60, 20))
+        if guidance:
+            # Above the cue line when both are shown: the cue is the more urgent of the two.
+            gy = H - int(50 * s) - (int(56 * s) if cue else 0)
+            self._centered(image, guidance, gy, 0.8 * s, color=(0, 0, 0), bg=(0, 200, 255))
         if cue:
             cv2_scale = 1.0 * s
             (tw, th), _ = cv2.getTextSize(cue, cv2.FONT_HERSHEY_SIMPLEX, cv2_scale, 2)
@@ -158,6 +181,17 @@ class HudAnnotator:
             draw_text(image, cue, ((W - tw) // 2, H - int(50 * s)), cv2_scale, (255, 255, 255), 2,
                       bg=(30, 30, 160), pad=10)
         return image
+
+    @staticmethod
+    def _centered(image: np.ndarray, text: str, y: int, scale: float, color=(255, 255, 255), bg=(0, 0, 0)) -> None:
+        """Large text centred on the frame's width, shrunk until it fits."""
+        cv2 = _cv2()
+        W = image.shape[1]
+        (tw, _), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 2)
+        while tw > W - 24 and scale > 0.4:
+            scale -= 0.05
+            (tw, _), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 2)
+        draw_text(image, text, ((W - tw) // 2, y), scale, color, 2, bg=bg, pad=10)
 
 
 class Overlay:
@@ -171,7 +205,8 @@ class Overlay:
         self._check_measure = {c.id: c.measure for c in spec.checks}
 
     def annotate(self, image: np.ndarray, pose: Pose | None, frame: FrameResult, cue: str | None = None,
-                 fps: float | None = None, extra: list[str] | None = None) -> np.ndarray:
+                 fps: float | None = None, extra: list[str] | None = None, *, guidance: str | None = None,
+                 banner: str | None = None, timings_ms: dict[str, float] | None = None) -> np.ndarray:
         cv2 = _cv2()
         if self.mirror:
             image = cv2.flip(image, 1)
@@ -187,5 +222,82 @@ class Overlay:
             self.angles.annotate(image, px, frame.side, frame.angles, self.measures, failing)
         self.hud.annotate(image, frame, self.spec.title, cue,
                           self.spec.hold.target_s if self.spec.hold else None,
-                          self.spec.reps.target if self.spec.reps else None, fps, extra)
+                          self.spec.reps.target if self.spec.reps else None, fps, extra,
+                          guidance=guidance, banner=banner, timings_ms=timings_ms)
+        return image
+
+
+# The side points that define each measure, for drawing it: ("angle", a, b, c) an angle at b;
+# ("line", a, b, c) how far b is off the straight line a-c; ("ext", a, b, c) c off the line a->b extended;
+# ("vertical", a, b) / ("horizontal", a, b) the segment a->b against the vertical / horizontal.
+MEASURE_GEOMETRY = {
+    "elbow": ("angle", "SHOULDER", "ELBOW", "WRIST"), "shoulder": ("angle", "ELBOW", "SHOULDER", "HIP"),
+    "hip": ("angle", "SHOULDER", "HIP", "KNEE"), "knee": ("angle", "HIP", "KNEE", "ANKLE"),
+    "neck": ("angle", "EAR", "SHOULDER", "HIP"), "body_line": ("angle", "SHOULDER", "HIP", "ANKLE"),
+    "body_sag": ("line", "SHOULDER", "HIP", "ANKLE"), "hip_sag": ("line", "SHOULDER", "HIP", "KNEE"),
+    "head_drop": ("ext", "HIP", "SHOULDER", "EAR"), "pelvis_lift": ("angle", "WRIST", "ANKLE", "HIP"),
+    "hands_forward": ("vertical", "SHOULDER", "WRIST"), "elbows_forward": ("vertical", "SHOULDER", "ELBOW"),
+    "torso_incline": ("horizontal", "HIP", "SHOULDER"), "thigh_incline": ("horizontal", "KNEE", "HIP"),
+    "shin_incline": ("horizontal", "ANKLE", "KNEE"), "legs_incline": ("horizontal", "ANKLE", "HIP"),
+    "upper_arm_incline": ("horizontal", "ELBOW", "SHOULDER"),
+    "forearm_incline": ("horizontal", "WRIST", "ELBOW"),
+}
+
+
+def _dashed(image, p, q, color, thickness: int, dash_px: float = 10.0) -> None:
+    cv2 = _cv2()
+    p, q = np.asarray(p, float), np.asarray(q, float)
+    n = float(np.hypot(*(q - p)))
+    steps = max(int(n // dash_px), 1)
+    for i in range(0, steps, 2):
+        a = p + (q - p) * (i / steps)
+        b = p + (q - p) * (min(i + 1, steps) / steps)
+        cv2.line(image, (int(a[0]), int(a[1])), (int(b[0]), int(b[1])), color, thickness, cv2.LINE_AA)
+
+
+@dataclass
+class MeasureAnnotator:
+    """One measure drawn as its geometry: the segments that make it bold, the reference (the straight line,
+    the vertical or the horizontal) dashed, and its value at the vertex. For fault snapshots."""
+
+    color: tuple = (0, 215, 255)
+    ref_color: tuple = (255, 255, 255)
+    thickness: int = 4
+    scale: float = 0.7
+
+    def annotate(self, image: np.ndarray, px: np.ndarray, side: str | None, measure: str, value: float,
+                 label: str | None = None) -> np.ndarray:
+        cv2 = _cv2()
+        geo = MEASURE_GEOMETRY.get(measure)
+        if side is None or geo is None:
+            return image
+        kind, *names = geo
+        pts = [px[Landmark[f"{side.upper()}_{n}"]] for n in names]
+        if any(np.isnan(p).any() for p in pts):
+            return image
+        t = self.thickness
+        ip = [(int(p[0]), int(p[1])) for p in pts]
+        if kind in ("angle", "line", "ext"):
+            a, b, c = pts
+            if kind == "line":
+                _dashed(image, a, c, self.ref_color, max(t // 2, 1))
+            elif kind == "ext":
+                d = b - a
+                _dashed(image, b, b + d / max(np.hypot(*d), 1e-9) * np.hypot(*(c - b)), self.ref_color,
+                        max(t // 2, 1))
+            cv2.line(image, ip[0], ip[1], self.color, t, cv2.LINE_AA)
+            cv2.line(image, ip[1], ip[2], self.color, t, cv2.LINE_AA)
+            vertex = ip[1]
+        else:
+            a, b = pts
+            length = float(np.hypot(*(b - a)))
+            ref = a + (np.array([0.0, length]) if kind == "vertical" else
+                       np.array([length if b[0] >= a[0] else -length, 0.0]))
+            _dashed(image, a, ref, self.ref_color, max(t // 2, 1))
+            cv2.line(image, ip[0], ip[1], self.color, t, cv2.LINE_AA)
+            vertex = ip[0]
+        for p in ip:
+            cv2.circle(image, p, t + 2, self.color, -1, cv2.LINE_AA)
+        text = label or (f"{measure} {value:.0f} deg" if value == value else measure)
+        draw_text(image, text, (vertex[0] + 14, vertex[1] + 28), self.scale, (0, 0, 0), 2, bg=self.color, pad=4)
         return image
