@@ -1,0 +1,338 @@
+"""Live coaching on landmark recordings (no model, no camera): what is printed and when, sets and rest,
+keys, the report against `posecheck score`, the newest-frame reader, and a camera that stops."""
+
+import json
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from posecheck.cli import run
+from posecheck.landmarks import Pose
+from posecheck.live import (Coach, FrameCollector, LiveEvent, format_event, run_live, summary_lines)
+from posecheck.recording import RecordingHeader, RecordingWriter
+from posecheck.render import STATE_COLORS
+from posecheck.session import Session
+from posecheck.sources import Frame, NewestFrameReader, SourceInfo, open_live_frames
+from posecheck.specs import load_spec
+from posecheck.guidance import FramingGuide
+from synth import H, W, plank_points, pose_from_points, ramp, sequence, standing_points
+
+FPS = 30.0
+SAG_ON, SAG_OFF = 5.0, 7.0
+
+
+def sag_plank(t):
+    """Stands until 1 s, planks; hips sag 20 deg from 5 to 7 s; leaves 14-17 s (set ends), planks again."""
+    if t < 1.0:
+        return standing_points()
+    if 14.0 <= t < 17.0:
+        return None
+    return plank_points(sag_deg=20 * (ramp(t, SAG_ON, SAG_ON + 0.3) - ramp(t, SAG_OFF, SAG_OFF + 0.3)))
+
+
+def write_recording(path, points_at, duration_s, noise_px=0.5):
+    with RecordingWriter(path, RecordingHeader(W, H, FPS, "synthetic")) as w:
+        for p in sequence(FPS, duration_s, points_at, noise_px=noise_px):
+            w.write(p)
+    return path
+
+
+@pytest.fixture
+def sag_recording(tmp_path):
+    return write_recording(tmp_path / "sag.jsonl", sag_plank, 24.0)
+
+
+def lines_of(out, kind):
+    return [ln for ln in out.splitlines() if f" {kind} " in ln[:20]]
+
+
+def t_of(line):
+    return float(line.split(" s ")[0])
+
+
+def test_headless_prints_the_sag_cue_at_its_time_and_the_timer_pauses(sag_recording, tmp_path, capsys):
+    out_json = tmp_path / "live.json"
+    code = run(["live", "-e", "plank", "--source", str(sag_recording), "--headless", "--no-voice", "--no-drop",
+                "--json", str(out_json)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    cues = lines_of(out, "cue")
+    assert len(cues) == 1 and "Hips are sagging: lift them" in cues[0]
+    # Debounce 0.3 s after the sag passes 9 deg (ramp 0 -> 20 over 5.0-5.3 s: 9 deg at 5.135 s).
+    assert 5.3 <= t_of(cues[0]) <= 5.7
+    states = lines_of(out, "state")
+    paused = [ln for ln in states if "fault (hips_sagging)" in ln]
+    assert paused and "timer paused at" in paused[0] and t_of(paused[0]) == t_of(cues[0])
+    held_at = float(paused[0].split("timer paused at ")[1].split(" s")[0])
+    resumed = [ln for ln in states if "timer running from" in ln and t_of(ln) > t_of(cues[0])]
+    # The timer did not count the sag: it resumes from (about) where it paused.
+    assert float(resumed[0].split("running from ")[1].split(" s")[0]) == pytest.approx(held_at, abs=0.8)
+    assert "Set 1 started" in out and "Set 2 started after 3 s of rest" in out
+    assert "Session summary: Plank, 2 sets (end of input)" in out
+    assert "hips_sagging: 1.9 s; cued at 5.5 s" in out
+    assert json.loads(out_json.read_text())["schema"] == "posecheck.report/1"
+
+
+def test_live_report_is_the_score_report_on_the_same_frames(sag_recording, tmp_path, capsys):
+    live_json, score_json = tmp_path / "live.json", tmp_path / "score.json"
+    assert run(["live", "-e", "plank", "--source", str(sag_recording), "--headless", "--no-voice",
+                "--no-drop", "--json", str(live_json)]) == 0
+    assert run(["score", str(sag_recording), "-e", "plank", "--json", str(score_json)]) == 0
+    live, score = json.loads(live_json.read_text()), json.loads(score_json.read_text())
+    for key in ("frames", "cues", "holds", "reps", "sets", "summary", "exercise", "schema"):
+        assert live[key] == score[key], key
+
+
+def test_paced_replay_plays_in_real_time_and_judges_alike(tmp_path):
+    rec = write_recording(tmp_path / "short.jsonl", lambda t: standing_points() if t < 0.5 else
+                          plank_points(sag_deg=20 * ramp(t, 1.5, 1.6)), 3.0)
+    spec = load_spec("plank")
+    with open_live_frames(rec, realtime=True) as frames:
+        assert frames.pace and frames.drop
+        res = run_live(spec, frames)
+    # A replay is judged far faster than it plays: it is the player that sets the pace, nothing is lost.
+    assert res.stats.frames + res.stats.dropped == res.stats.delivered == 90
+    assert [c.fault for c in res.report.cues] == ["hips_sagging"]
+
+
+def test_sets_rest_and_encouragement_at_the_target():
+    spec = load_spec("plank")
+    info = SourceInfo("synthetic", "recording", W, H, FPS, None)
+
+    def pts(t):
+        if t < 1.0 or 27.0 <= t < 31.0:
+            return standing_points()
+        return plank_points(sag_deg=1.0)
+    session, coach, guide = Session(spec, info), Coach(spec), FramingGuide(W, H)
+    events = []
+    for p in sequence(FPS, 36.0, pts, noise_px=0.5):
+        events += coach.update(session.step(p), guide.update(p))
+    texts = [(e.kind, e.text) for e in events]
+    assert ("target", "20 s: well done") in texts
+    timers = [t for k, t in texts if k == "timer"]
+    assert timers[:3] == ["5 s of good form", "10 s of good form", "15 s of good form"]
+    assert "25 s: past the 20 s target" in timers  # it keeps counting past the target
+    sets = [t for k, t in texts if k == "set"]
+    assert sets[0].startswith("Set 1 started") and sets[1].startswith("Set 1 ended")
+    assert sets[2].startswith("Set 2 started after 4 s of rest")
+    assert coach.phase == "set"
+    target = next(e for e in events if e.kind == "target")
+    assert target.t_s == next(f.t_s for f in session.frames if f.hold_good_s >= 20.0)
+
+
+def test_setup_is_never_a_fault_nor_timed_and_guidance_explains_it(tmp_path, capsys):
+    # Standing facing the camera (shoulders wide apart), then feet cut off, then a plank.
+    def facing(t):
+        pts = standing_points()
+        p = pose_from_points(t, pts)
+        xyz = p.xyz.copy()
+        xyz[12] = xyz[11] + (90 / W, 0, 0)  # right shoulder 90 px away: a frontal view
+        xyz[24] = xyz[23] + (70 / W, 0, 0)
+        return Pose(t, xyz, p.visibility)
+
+    def feet_cut_off(t):
+        # As MediaPipe reports a foot past the edge: placed beyond the frame, with low visibility.
+        p = pose_from_points(t, plank_points())
+        xyz, vis = p.xyz.copy(), p.visibility.copy()
+        xyz[[27, 28], 0] = -0.05
+        vis[[27, 28]] = 0.1
+        return Pose(t, xyz, vis)
+    poses = [facing(i / FPS) for i in range(60)]
+    poses += [feet_cut_off(2 + i / FPS) for i in range(60)]
+    poses += [pose_from_points(4 + i / FPS, plank_points()) for i in range(60)]
+    rec = tmp_path / "setup.jsonl"
+    with RecordingWriter(rec, RecordingHeader(W, H, FPS, "synthetic")) as w:
+        for p in poses:
+            w.write(p)
+    assert run(["live", "-e", "plank", "--source", str(rec), "--headless", "--no-voice", "--no-drop"]) == 0
+    out = capsys.readouterr().out
+    guides = [ln for ln in lines_of(out, "guide")]
+    assert "Turn sideways to the camera" in guides[0] and t_of(guides[0]) == pytest.approx(0.5, abs=0.05)
+    assert any("your feet are out of view" in g and 2.4 <= t_of(g) <= 2.6 for g in guides)
+    assert not lines_of(out, "cue") and "no form faults" in out
+    set_start = lines_of(out, "set")[0]
+    # Judged (and timed) only once in position: nothing is announced before, whatever the set is dated from.
+    assert t_of(set_start) >= 4.0
+    assert all(t_of(ln) >= t_of(set_start) for ln in lines_of(out, "timer") + lines_of(out, "state")
+               if "timer" in ln)
+
+
+def test_quit_key_reset_key_and_pause(sag_recording):
+    spec = load_spec("plank")
+    # r at frame 300 (10 s, in the middle of set 1), space at 400 then resume, q at 500.
+    display = FrameCollector(keys={300: ord("r"), 400: ord(" "), 500: ord("q")}, poll_keys=[None, ord(" ")],
+                             keep_every=0)
+    with open_live_frames(sag_recording, realtime=False) as frames:
+        res = run_live(spec, frames, display=display)
+    assert res.ended_by == "quit" and res.sets_reset == 1
+    r = res.report
+    # 500 pictures shown, one of which was the "PAUSED" picture: 499 frames judged.
+    assert r.source.frames == 499 and len(r.frames) == 499
+    assert r.sets[0].model_extra.get("reset") is True
+    assert r.sets[1].start_s == pytest.approx(10.0, abs=0.05)  # the new set starts where it was reset
+    kinds = [e.kind for e in res.events]
+    assert "reset" in kinds and kinds.count("pause") == 2
+    lines = summary_lines(res, spec)
+    assert any("Set 1 [reset]" in ln for ln in lines)
+
+
+def test_ctrl_c_ends_the_session_with_its_summary_and_report(sag_recording):
+    spec = load_spec("plank")
+
+    def on_event(ev):
+        if ev.kind == "cue":
+            raise KeyboardInterrupt
+    with open_live_frames(sag_recording, realtime=False) as frames:
+        res = run_live(spec, frames, on_event=on_event)
+    assert res.ended_by == "interrupted"
+    assert res.report.partial and 150 < res.report.source.frames < 200
+    assert res.report.summary.good_hold_s > 3.0
+
+
+def test_a_camera_that_stops_delivering_ends_the_session_cleanly():
+    release = threading.Event()
+
+    def camera():
+        for i in range(45):
+            yield pose_from_points(i / FPS, plank_points())
+        release.wait(10)  # the camera hangs: no more frames, no error
+    info = SourceInfo("camera:9", "camera", W, H, FPS, None)
+    reader = NewestFrameReader(camera(), info, pace=False, drop=False)
+    try:
+        res = run_live(load_spec("plank"), reader, stall_s=0.4)
+    finally:
+        release.set()
+    assert res.ended_by == "camera stopped"
+    assert res.report.source.frames == 45 and res.report.sets
+
+
+def test_no_camera_is_one_line_naming_what_was_tried(capsys):
+    code = run(["live", "-e", "plank", "--camera", "7", "--headless", "--no-voice"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "camera at index 7" in err and "--camera" in err, err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--camera", "0", "--source", "x.mp4"], "not both"),
+    (["--no-drop"], "--no-drop is for --source"),
+    (["--source", "{missing}"], "no such file"),
+])
+def test_bad_options_are_one_line_errors(tmp_path, capsys, args, message):
+    args = [a.format(missing=tmp_path / "missing.mp4") for a in args]
+    assert run(["live", "-e", "plank", "--headless", "--no-voice", *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_newest_frame_reader_hands_out_only_the_newest_and_counts_drops():
+    items = [Frame(np.zeros((2, 2, 3), np.uint8), i / FPS, i) for i in range(200)]
+    reader = NewestFrameReader(iter(items), SourceInfo("x", "video", 2, 2, FPS, 200), pace=False, drop=True)
+    taken = []
+    with reader:
+        while (a := reader.get(timeout=5)) is not None:
+            taken.append(a.item.index)
+            time.sleep(0.002)
+    assert taken == sorted(taken) and taken[-1] == 199
+    assert reader.dropped > 0 and reader.taken + reader.dropped == reader.delivered == 200
+
+
+def test_newest_frame_reader_without_drop_delivers_every_frame_in_order():
+    items = [Frame(np.zeros((2, 2, 3), np.uint8), i / FPS, i) for i in range(100)]
+    with NewestFrameReader(iter(items), SourceInfo("x", "video", 2, 2, FPS, 100), drop=False) as reader:
+        taken = []
+        while (a := reader.get(timeout=5)) is not None:
+            taken.append(a.item.index)
+    assert taken == list(range(100)) and reader.dropped == 0
+
+
+def test_a_paused_camera_sees_continuous_time():
+    """Frames that arrive while paused are not judged, and later ones are shifted back by the pause."""
+    gate = threading.Semaphore(0)
+    now = [0.0]
+
+    def camera():
+        for i in range(10):
+            gate.acquire()
+            now[0] = float(i)  # the camera's clock and the reader's agree: one frame per second
+            yield Pose.absent(float(i))
+    info = SourceInfo("camera:0", "camera", W, H, 1.0, None)
+    with NewestFrameReader(camera(), info, drop=True, clock=lambda: now[0]) as r:
+        gate.release()
+        assert r.get(timeout=2).t_s == 0.0
+        r.pause()  # at 0 s
+        for _ in range(3):  # frames 1, 2, 3 arrive while paused
+            gate.release()
+        deadline = time.monotonic() + 2
+        while now[0] < 3.0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.05)
+        r.resume()  # at 3 s: paused for 3 s
+        gate.release()
+        a = r.get(timeout=2)
+        assert a.t_s == pytest.approx(4.0 - 3.0)
+        assert r.delivered == 2  # the paused frames were never handed out
+
+
+def test_event_lines_are_time_then_kind_then_text():
+    assert format_event(LiveEvent(5.5, "cue", "Hips are sagging: lift them")) == \
+        "    5.50 s  cue     Hips are sagging: lift them"
+
+
+# --- drawing, on frames (no display) ---------------------------------------------------------------------
+
+
+def test_window_frames_show_state_colour_cue_guidance_and_timer(sag_recording):
+    spec = load_spec("plank")
+    display = FrameCollector()
+    with open_live_frames(sag_recording, realtime=False) as frames:
+        res = run_live(spec, frames, display=display)
+    images, frames_ = display.images, res.report.frames
+    assert len(images) == len(frames_) == 720
+    assert images[0].shape == (H, W, 3)
+
+    def at(t):
+        i = min(range(len(frames_)), key=lambda k: abs(frames_[k].t_s - t))
+        return images[i], frames_[i]
+    # The bar across the top is the state's colour.
+    for t, state in ((0.7, "setup"), (3.0, "good"), (6.0, "fault"), (15.5, "absent")):
+        img, fr = at(t)
+        assert fr.state == state
+        assert tuple(int(v) for v in img[5, W // 2]) == STATE_COLORS[state], (t, state)
+    # The sag cue in large text on its red box, near the bottom, while the sag lasts.
+    cue_bg = np.array((30, 30, 160))
+    img, _ = at(6.0)
+    assert (np.abs(img[H - 120:, :].astype(int) - cue_bg).sum(axis=2) == 0).sum() > 3000
+    img, _ = at(3.0)
+    assert (np.abs(img[H - 120:, :].astype(int) - cue_bg).sum(axis=2) == 0).sum() == 0
+    # Absent: the guidance (amber box) says so.
+    img, _ = at(15.5)
+    assert (np.abs(img.astype(int) - np.array((0, 200, 255))).sum(axis=2) == 0).sum() > 2000
+    # The timer's bar grows with the good-form time.
+    img_a, _ = at(3.0)
+    img_b, _ = at(12.0)
+    green = np.array(STATE_COLORS["good"])
+
+    def bar_len(img):
+        row = img[60:100, :300].astype(int)
+        return int((np.abs(row - green).sum(axis=2) == 0).any(axis=0).sum())
+    assert bar_len(img_b) > bar_len(img_a) > 0
+
+
+def test_the_image_is_mirrored_like_a_mirror(sag_recording):
+    spec = load_spec("plank")
+    shown = {}
+    for mirror in (False, True):
+        display = FrameCollector()
+        with open_live_frames(sag_recording, realtime=False) as frames:
+            run_live(spec, frames, display=display, mirror=mirror, max_s=3.0, show_timings=False)
+        shown[mirror] = display.images[-1]
+    # The skeleton's head end (facing +x in the recording) is on the right as filmed, on the left mirrored.
+    def arm_x(img):
+        # The supporting arm is the one vertical bone: the column with the most skeleton pixels.
+        mask = (np.abs(img[150:420].astype(int) - np.array(STATE_COLORS["good"])).sum(axis=2) < 30)
+        return int(mask.sum(axis=0).argmax())
+    shoulder_x = plank_points()["shoulder"][0]
+    assert arm_x(shown[False]) == pytest.approx(shoulder_x, abs=4)
+    assert arm_x(shown[True]) == pytest.approx(W - shoulder_x, abs=4)
