@@ -43,6 +43,7 @@ MEASURE_HELP = {
     "torso_incline": "hip->shoulder above horizontal", "thigh_incline": "knee->hip above horizontal",
     "shin_incline": "ankle->knee above horizontal", "legs_incline": "ankle->hip above horizontal",
     "upper_arm_incline": "elbow->shoulder above horizontal", "forearm_incline": "wrist->elbow above horizontal",
+    "face_down": "ear->nose vs hip->shoulder, + to floor",
 }
 
 _RANGE = re.compile(r"^(?P<t0>\d+(?:\.\d*)?|\.\d+)?-(?P<t1>\d+(?:\.\d*)?|\.\d+)?$")

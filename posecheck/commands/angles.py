@@ -85,7 +85,7 @@ def angles(input, plot_path, csv_path, at_s, exercise, measures, model, model_co
         side = series.side[i] or "-"
         click.echo(f"At {at_s:g} s (frame {i}, t = {series.t_s[i]:.3f} s, side {side}):")
         for m in (names or MEASURES):
-            click.echo(f"  {m:18} {_fmt(series.values[m][i])}  {MEASURE_HELP[m]}")
+            click.echo(f"  {m:18} {_fmt(series.values[m][i])}  {MEASURE_HELP.get(m, '')}")
     elif not plot_path and not csv_path:
         st = series.stats(series.detected)
         sides = [s for s in series.side if s]
@@ -97,7 +97,7 @@ def angles(input, plot_path, csv_path, at_s, exercise, measures, model, model_co
         for m in (names or MEASURES):
             s = st[m]
             click.echo(f"  {m:18} {_fmt(s['p5'])} {_fmt(s['median'])} {_fmt(s['p95'])}  {s['n']:5d}  "
-                       f"{MEASURE_HELP[m]}")
+                       f"{MEASURE_HELP.get(m, '')}")
     if csv_path:
         click.echo(f"CSV written to {csv_path}")
     if plot_path:
