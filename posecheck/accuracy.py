@@ -109,7 +109,7 @@ def evaluate_clip(video: Path, spec: Spec | None = None, cache_dir: Path | None 
     frames = report.frames
     n = min(len(frames), len(true_m))
     res.detected_frac = sum(f.detected for f in frames) / max(len(frames), 1)
-    in_pos = truth.get("in_position", [])
+    in_pos = [(i["start_s"], i["end_s"]) for i in truth.get("in_position", [])]
 
     # Angle error on the measures the spec judges, in position only (setup poses are not what we tune for).
     for m in spec.key_measures:

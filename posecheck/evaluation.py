@@ -252,6 +252,35 @@ class _RepCounter:
         return rep
 
 
+class _Settle:
+    """Since when have the given measures stayed within `tol_deg` of their current values?
+
+    Returns that time once it is at least `window_s` ago (settled), else None. Dating the start of a set from
+    when the body came to rest, not from when a threshold was crossed on the way, keeps the hold timer exact.
+    """
+
+    HORIZON_S = 2.0
+
+    def __init__(self, measures: list[str], tol_deg: float | None, window_s: float):
+        self.measures, self.tol, self.window_s = measures, tol_deg, window_s
+        self._hist: deque = deque()
+
+    def update(self, t: float, angles: dict) -> float | None:
+        vals = [angles[m] for m in self.measures]
+        if self.tol is None:
+            return t
+        hist = self._hist
+        hist.append((t, vals))
+        while hist and t - hist[0][0] > self.HORIZON_S:
+            hist.popleft()
+        since = t
+        for ht, hv in reversed(hist):
+            if any(a == a and b == b and abs(a - b) > self.tol for a, b in zip(hv, vals)):
+                break
+            since = ht
+        return since if t - since >= self.window_s else None
+
+
 class Evaluator:
     """Judges a stream of poses against one spec; see the module docstring for the timing rules."""
 
@@ -266,6 +295,8 @@ class Evaluator:
         self._filters = OneEuroBank(len(MEASURES), spec.smoothing.min_cutoff_hz, spec.smoothing.beta)
         self._side = SideTracker()
         self._checks = [_CheckState(c) for c in spec.checks]
+        self._settle = _Settle([r.measure for r in spec.position.require], spec.position.settle_deg,
+                               spec.position.settle_s)
         self._reps = _RepCounter(spec) if spec.reps else None
         self.holds: list[HoldRecord] = []
         self.sets: list[SetRecord] = []
@@ -335,12 +366,18 @@ class Evaluator:
             side, angles, pos_ok = None, nan_measures(), False
 
         # Position with hysteresis in time; entering and leaving are back-dated to when they began.
-        was_in = self.in_position
+        settled_since = self._settle.update(t, angles) if pose.detected else None
         if not self.in_position:
-            if pos_ok:
+            if pos_ok and settled_since is None:
+                # Still moving into the position (knees straightening...): the set starts once still.
+                self._enter_since = None
+                self._pending_good_s = 0.0
+            elif pos_ok:
                 if self._enter_since is None:
-                    self._enter_since = t
-                    self._pending_good_s = 0.0
+                    # Dated from when the body came to rest; that stillness was in position, so it counts.
+                    self._enter_since = settled_since
+                    holding = spec.hold is not None and spec.hold.at == "position"
+                    self._pending_good_s = t - settled_since - dt if holding else 0.0
                 if t - self._enter_since >= spec.position.enter_s:
                     self.in_position = True
                     self._exit_since = None
