@@ -1,0 +1,112 @@
+"""Spoken cues: never blocking, never a queue of stale cues, the most important first; espeak-ng for real."""
+
+import shutil
+import threading
+import time
+
+import pytest
+
+from posecheck.cli import run
+from posecheck.voice import NO_ENGINE_MESSAGE, EspeakEngine, Priority, Voice, open_voice
+
+
+class SlowEngine:
+    """Takes `seconds` to say anything, like a real voice; records what it said and what was cut off."""
+
+    name = "slow"
+
+    def __init__(self, seconds=0.3):
+        self.seconds = seconds
+        self.said, self.cut = [], []
+        self._stop = threading.Event()
+
+    def speak(self, text):
+        self._stop.clear()
+        if self._stop.wait(self.seconds):
+            self.cut.append(text)
+        else:
+            self.said.append(text)
+        return True
+
+    def stop(self):
+        self._stop.set()
+
+
+def test_say_returns_at_once_while_the_voice_speaks():
+    v = Voice(SlowEngine(0.5))
+    t0 = time.perf_counter()
+    v.say("Hips are sagging: lift them")
+    assert time.perf_counter() - t0 < 0.1  # the loop never waits for speech
+    assert v.idle(5)
+    v.close()
+    assert v.engine.said == ["Hips are sagging: lift them"]
+
+
+def test_only_the_newest_waits_and_the_rest_are_never_said():
+    eng = SlowEngine(0.3)
+    v = Voice(eng)
+    v.say("5", Priority.INFO)  # being said
+    time.sleep(0.05)
+    for text in ("10", "15", "20"):
+        v.say(text, Priority.INFO)
+    assert v.idle(5)
+    v.close()
+    assert eng.said == ["5", "20"]
+    assert [u.fate for u in v.log] == ["said", "replaced", "replaced", "said"]
+
+
+def test_a_major_cue_interrupts_praise_and_is_not_replaced_by_guidance():
+    eng = SlowEngine(0.5)
+    v = Voice(eng)
+    v.say("20 s: well done", Priority.PRAISE)
+    time.sleep(0.05)
+    v.say("Hips are sagging: lift them", Priority.MAJOR)
+    v.say("Turn sideways to the camera", Priority.GUIDE)  # less important than the cue waiting
+    assert v.idle(5)
+    v.close()
+    assert eng.cut == ["20 s: well done"]
+    assert eng.said == ["Hips are sagging: lift them"]
+    assert [u.fate for u in v.log] == ["interrupted", "said", "dropped"]
+
+
+def test_a_cue_that_waited_too_long_is_dropped_not_said_late():
+    eng = SlowEngine(0.6)
+    v = Voice(eng, stale_s=0.2)
+    v.say("first", Priority.MAJOR)
+    time.sleep(0.05)
+    v.say("second", Priority.MAJOR)  # same importance: waits, and goes stale before the first ends
+    assert v.idle(5)
+    v.close()
+    assert eng.said == ["first"] and v.log[1].fate == "dropped"
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed (apt install espeak-ng)")
+def test_espeak_ng_speaks_without_blocking_and_can_be_cut_off():
+    eng = EspeakEngine(audio=False)  # synthesise for real, discard the sound: no sound card needed
+    v = Voice(eng)
+    v.say("Keep your head in line with your back, and breathe slowly and evenly", Priority.MINOR)
+    time.sleep(0.02)
+    v.say("Hips are sagging: lift them", Priority.MAJOR)
+    assert v.idle(10)
+    v.close()
+    fates = [u.fate for u in v.log]
+    assert fates[1] == "said" and fates[0] in ("interrupted", "said")
+    assert v.log[1].ended_s > v.log[1].started_s
+
+
+def test_no_engine_means_voice_off_with_one_line(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setitem(__import__("sys").modules, "pyttsx3", None)  # as if the [voice] extra were absent
+    choice = open_voice(True)
+    assert choice.voice is None and choice.message == NO_ENGINE_MESSAGE
+    assert "espeak-ng" in choice.message and "\n" not in choice.message
+
+
+def test_cli_says_in_one_line_that_the_voice_is_off(tmp_path, monkeypatch, capsys):
+    from test_live import sag_plank, write_recording
+    rec = write_recording(tmp_path / "r.jsonl", sag_plank, 3.0)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setitem(__import__("sys").modules, "pyttsx3", None)
+    assert run(["live", "-e", "plank", "--source", str(rec), "--headless", "--voice", "--no-drop"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("Voice off") == 1 and err.count("\n") == 1, err
