@@ -29,7 +29,7 @@ from .specs import Spec
 __all__ = ["render_html", "write_html"]
 
 PLOT_W = 960  # SVG user units; the SVGs scale to the page width
-LEFT = 150
+LEFT = 190
 RIGHT = 12
 
 STATE_FILL = {"good": "#3cb44b", "fault": "#e6194b", "setup": "#b0b0b0", "unknown": "#f0a30a",
@@ -188,7 +188,7 @@ def _decimate(t: np.ndarray, v: np.ndarray, x: _X) -> list[list[tuple[float, flo
         seg = v[i:j + 1]
         if j - i >= 2:
             a, b = int(np.argmin(seg)), int(np.argmax(seg))
-            for k in sorted({0, a, b, j - i}):
+            for k in sorted({a, b}):
                 cur.append((x(t[i + k]), seg[k]))
         else:
             cur.extend((x(t[k]), v[k]) for k in range(i, j + 1))
@@ -269,7 +269,9 @@ def _timeline(report: Report, spec: Spec, ser: _Series) -> str:
     y = top
 
     def label(text: str, yy: float) -> None:
-        body.append(f'<text x="{LEFT - 8}" y="{yy + row_h / 2 + 4:.1f}" text-anchor="end">{_e(text)}</text>')
+        short = text if len(text) <= 28 else text[:27] + "\u2026"  # the full name is in the tooltip
+        body.append(f'<text x="{LEFT - 8}" y="{yy + row_h / 2 + 4:.1f}" text-anchor="end">{_e(short)}'
+                    f'<title>{_e(text)}</title></text>')
 
     label("state", y)
     for t0, t1, s in ser.state_runs():

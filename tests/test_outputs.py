@@ -1,0 +1,155 @@
+"""The per-frame CSV, the annotated video and the fault snapshots: what they contain, and that they are
+written whole or not at all."""
+
+import csv
+import json
+
+import cv2
+import numpy as np
+import pytest
+
+from posecheck.api import score
+from posecheck.cli import run
+from posecheck.errors import ReportError, SourceError
+from posecheck.geometry import MEASURES
+from posecheck.outputs import CSV_COLUMNS, AnnotatedVideoWriter, SnapshotKeeper
+from posecheck.recording import RecordingHeader, RecordingWriter
+from posecheck.session import Session
+from posecheck.sources import Frame, SourceInfo
+from posecheck.specs import load_spec
+from synth import H, W, plank_points, pose_from_points, ramp, sequence, standing_points
+
+
+def write_recording(path, poses, fps=30.0):
+    with RecordingWriter(path, RecordingHeader(W, H, fps, "synthetic")) as w:
+        for p in poses:
+            w.write(p)
+    return path
+
+
+def sag_twice(t):
+    """Standing, then a plank whose hips sag 12 deg at 3-4 s and 20 deg at 6-7 s (the worst)."""
+    if t < 1.0:
+        return standing_points()
+    sag = 12 * (ramp(t, 3, 3.2) - ramp(t, 4, 4.2)) + 20 * (ramp(t, 6, 6.2) - ramp(t, 7, 7.2))
+    return plank_points(sag_deg=sag)
+
+
+@pytest.fixture
+def plank_rec(tmp_path):
+    return write_recording(tmp_path / "plank.jsonl", sequence(30.0, 9, sag_twice, noise_px=0.4))
+
+
+def no_temp_files(folder):
+    return [p.name for p in folder.iterdir() if p.name.startswith(".")] == []
+
+
+def test_csv_has_one_row_per_frame_with_state_faults_and_every_angle(plank_rec, tmp_path):
+    out = tmp_path / "frames.csv"
+    report = score(plank_rec, "plank", csv=out)
+    rows = list(csv.DictReader(out.open()))
+    assert list(rows[0]) == list(CSV_COLUMNS) and all(f"{m}_deg" in rows[0] for m in MEASURES)
+    assert len(rows) == len(report.frames) == 270
+    assert rows[0]["state"] == "setup" and rows[0]["t_s"] == "0.0000"
+    sagging = [r for r in rows if "hips_sagging" in r["faults"].split(";")]
+    assert sagging and all(r["state"] == "fault" for r in sagging)
+    assert max(float(r["body_sag_deg"]) for r in sagging) == pytest.approx(20, abs=2)
+    # Unknown angles are empty cells, not 0 or "nan".
+    rows_none = [r for r in rows if r["detected"] == "0"]
+    assert all(r["body_sag_deg"] == "" for r in rows_none)
+
+
+def test_snapshot_is_taken_at_the_worst_moment_of_each_fault(plank_rec):
+    spec = load_spec("plank")
+    info = SourceInfo(str(plank_rec), "video", W, H, 30.0, None)
+    keeper = SnapshotKeeper(spec, info)
+    session = Session(spec, info)
+    image = np.full((H, W, 3), 200, np.uint8)
+    for i, pose in enumerate(sequence(30.0, 9, sag_twice, noise_px=0.4)):
+        keeper(Frame(image, pose.t_s, i), pose, session.step(pose))
+    snaps = keeper.snapshots()
+    assert [s.fault for s in snaps] == ["hips_sagging"]
+    s = snaps[0]
+    assert 6.0 <= s.t_s <= 7.4 and s.value_deg == pytest.approx(20, abs=2) and s.measure == "body_sag"
+    assert s.from_video and s.allowed == "allowed at most 9 deg" and "lift" in s.cue
+    picture = cv2.imdecode(np.frombuffer(s.jpeg, np.uint8), cv2.IMREAD_COLOR)
+    assert picture.shape[:2] == (H, W)
+    # The skeleton and the measure are drawn on it: it is no longer the plain grey frame.
+    assert np.abs(picture.astype(int) - 200).sum(axis=2).astype(bool).mean() > 0.02
+
+
+def test_annotated_video_has_every_frame_drawn_in(plank_rec, tmp_path):
+    out = tmp_path / "annotated.mp4"
+    report = score(plank_rec, "plank", annotated_video=out)
+    cap = cv2.VideoCapture(str(out))
+    assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == len(report.frames)
+    assert (int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))) == (W, H)
+    cap.set(cv2.CAP_PROP_POS_FRAMES, int(6.6 * 30))
+    ok, frame = cap.read()
+    assert ok
+    # During the sag the state bar at the top is the fault colour (red, BGR), and a cue box is drawn.
+    b, g, r = frame[5, W // 2].astype(int)
+    assert r > 150 and g < 110 and b < 110
+    assert no_temp_files(tmp_path)
+
+
+def test_annotated_output_of_a_still_image_is_an_image(tmp_path):
+    img = np.full((H, W, 3), 90, np.uint8)
+    info = SourceInfo("still.png", "image", W, H, 1.0, 1)
+    spec = load_spec("plank")
+    session = Session(spec, info)
+    pose = pose_from_points(0.0, plank_points(sag_deg=0))
+    with AnnotatedVideoWriter(tmp_path / "still_annotated.png", spec, info) as w:
+        w(Frame(img, 0.0, 0), pose, session.step(pose))
+    out = cv2.imread(str(tmp_path / "still_annotated.png"))
+    assert out.shape == (H, W, 3) and (out != 90).any()
+
+
+def test_unknown_video_type_is_refused_before_scoring(plank_rec, tmp_path):
+    with pytest.raises(ReportError, match=r"\.mp4 or \.avi"):
+        score(plank_rec, "plank", annotated_video=tmp_path / "out.gif")
+    assert list(tmp_path.iterdir()) == [plank_rec]
+
+
+def test_failed_scoring_leaves_no_output_at_all(tmp_path):
+    lines = write_recording(tmp_path / "ok.jsonl", sequence(30.0, 4, sag_twice)).read_text().splitlines()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join(lines[:60] + ["{oops"]) + "\n")
+    outs = {k: tmp_path / f"out.{ext}" for k, ext in
+            (("json", "json"), ("html", "html"), ("csv", "csv"), ("annotated_video", "mp4"))}
+    with pytest.raises(SourceError, match="line 61"):
+        score(bad, "plank", **outs)
+    assert not any(p.exists() for p in outs.values())
+    assert no_temp_files(tmp_path)
+
+
+def test_cli_writes_every_output_and_names_them(plank_rec, tmp_path, capsys):
+    args = ["score", str(plank_rec), "-e", "plank", "--quiet", "--json", str(tmp_path / "r.json"),
+            "--html", str(tmp_path / "r.html"), "--csv", str(tmp_path / "r.csv"),
+            "--annotated-video", str(tmp_path / "r.avi")]
+    assert run(args) == 0
+    out = capsys.readouterr()
+    for what in ("Report written", "HTML report written", "Per-frame CSV written", "Annotated video written"):
+        assert what in out.out
+    assert out.err == ""  # --quiet, and not a terminal anyway: no progress bar
+    assert json.loads((tmp_path / "r.json").read_text())["schema"] == "posecheck.report/1"
+    assert (tmp_path / "r.avi").stat().st_size > 10_000 and (tmp_path / "r.html").stat().st_size > 10_000
+
+
+def test_progress_bar_shows_frames_speed_and_time_left_on_a_terminal():
+    import io
+
+    from posecheck.progress import Progress
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty, pipe = Tty(), io.StringIO()
+    for stream in (tty, pipe):
+        bar = Progress(300, "scoring", stream=stream)
+        for i in range(1, 301):
+            bar(i, i / 30)
+        bar.close()
+    assert "300/300 frames" in tty.getvalue() and "fps" in tty.getvalue() and "s left" in tty.getvalue()
+    assert pipe.getvalue() == ""
