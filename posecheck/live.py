@@ -456,6 +456,7 @@ def run_live(spec: Spec, frames: NewestFrameReader, *, estimator: PoseEstimator 
     clock = time.perf_counter
 
     told: list[LiveEvent] = []
+    established: dict[str, float] = {}  # fault -> arrival of the frame that established it, until cued
 
     def tell(evs: list[LiveEvent]) -> None:
         told.extend(evs)
@@ -530,9 +531,16 @@ def run_live(spec: Spec, frames: NewestFrameReader, *, estimator: PoseEstimator 
                 last_image = image
                 t_f = clock()
                 tell(evs)
-            if step.cues:
-                # From the moment the frame was available to the moment the cue was on screen / printed.
-                stats.cue_latency_ms.append((clock() - arrival.arrived_s) * 1000.0)
+            for ev in step.frame.new_faults:
+                established.setdefault(ev.fault, arrival.arrived_s)
+            for cue in step.cues:
+                # From the arrival of the frame in which the fault was established to the cue on screen /
+                # printed. A cue held back by the scheduler's rate limit counts its wait too.
+                since = established.pop(cue.fault, arrival.arrived_s)
+                stats.cue_latency_ms.append((clock() - since) * 1000.0)
+            for f in list(established):
+                if f not in step.frame.faults:
+                    del established[f]  # cleared before it was cued: the scheduler dropped it
             if recorder is not None:
                 recorder.write(pose)
             if writer is not None and frame is not None:

@@ -1,0 +1,130 @@
+#!/usr/bin/env python
+"""Live coaching speed: FPS, time per stage and cue latency, on clips played in real time as a camera.
+
+    .venv/bin/python benchmarks/live_bench.py                       # every sample_videos/*.mp4 with truth
+    .venv/bin/python benchmarks/live_bench.py CLIP.mp4 -e plank     # any clip
+    DISPLAY=:1 .venv/bin/python benchmarks/live_bench.py --window   # through a real window (e.g. Xvfb)
+
+Each clip plays at its own pace through the same loop as `posecheck live` (newest frame only, frames the
+loop cannot keep up with are dropped), with the bundled model; the overlay is drawn on every frame (into a
+window with --window, else into memory, which costs the same drawing). Cue latency is measured from the
+arrival of the frame in which the fault was established to the cue being shown. The cues are then
+compared with `posecheck score` on the same clip (every frame), and with the clip's truth when it has one.
+Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from posecheck.api import score  # noqa: E402
+from posecheck.live import FrameCollector, WindowDisplay, run_live  # noqa: E402
+from posecheck.sources import open_live_frames  # noqa: E402
+from posecheck.specs import load_spec  # noqa: E402
+
+
+def clips_from_samples() -> list[tuple[Path, str]]:
+    out = []
+    for mp4 in sorted((ROOT / "sample_videos").glob("*.mp4")):
+        truth = mp4.with_suffix(".truth.json")
+        if truth.exists():
+            out.append((mp4, json.loads(truth.read_text())["exercise"]))
+    return out
+
+
+def pct(values, q) -> float:
+    return float(np.percentile(values, q)) if len(values) else float("nan")
+
+
+def bench(path: Path, exercise: str, window: bool, compare: bool, model_complexity: int) -> dict:
+    spec = load_spec(exercise)
+    display = WindowDisplay(f"posecheck live: {spec.title}") if window else FrameCollector(keep_every=0)
+    with open_live_frames(path, realtime=True) as frames:
+        res = run_live(spec, frames, display=display, model_complexity=model_complexity)
+    st = res.stats
+    ms = {k: (float(np.mean(v)), pct(v, 90)) for k, v in st.stage_ms.items() if v}
+    busy = [sum(v) for v in zip(*(st.stage_ms[k] for k in ("pose", "judge", "draw", "show")))]
+    row = {
+        "clip": path.name, "exercise": exercise, "size": f"{frames.info.width}x{frames.info.height}",
+        "fps_source": frames.info.fps, "frames": st.frames, "delivered": st.delivered, "dropped": st.dropped,
+        "fps": st.fps, "busy_ms": (float(np.mean(busy)), pct(busy, 90)) if busy else None,
+        "stages_ms": ms, "cue_latency_ms": st.cue_latency_ms,
+        "live_cues": [(c.t_s, c.fault) for c in res.report.cues],
+        "live_hold_s": res.report.summary.good_hold_s,
+    }
+    if compare:
+        ref = score(path, spec, model_complexity=model_complexity)
+        row["score_cues"] = [(c.t_s, c.fault) for c in ref.cues]
+        row["score_hold_s"] = ref.summary.good_hold_s
+    truth = path.with_suffix(".truth.json")
+    if truth.exists():
+        t = json.loads(truth.read_text())
+        row["truth_faults"] = [(f["fault"], f.get("onset_s"), f.get("full_s")) for f in t.get("faults", [])]
+    return row
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("clips", nargs="*", type=Path, help="video clips (default: sample_videos/*.mp4 with truth)")
+    ap.add_argument("-e", "--exercise", help="exercise of the clips given (default: from their truth file)")
+    ap.add_argument("--window", action="store_true", help="show a real window (needs DISPLAY, e.g. Xvfb)")
+    ap.add_argument("--no-compare", action="store_true", help="skip the offline `score` run per clip")
+    ap.add_argument("--model-complexity", type=int, default=1)
+    args = ap.parse_args()
+    if args.clips:
+        clips = []
+        for c in args.clips:
+            ex = args.exercise
+            truth = c.with_suffix(".truth.json")
+            if ex is None and truth.exists():
+                ex = json.loads(truth.read_text())["exercise"]
+            if ex is None:
+                ap.error(f"{c}: give --exercise (no {truth.name} beside it)")
+            clips.append((c, ex))
+    else:
+        clips = clips_from_samples()
+        if not clips:
+            ap.error("no sample_videos/*.mp4 with a .truth.json yet: give clips and --exercise")
+    if args.window and not os.environ.get("DISPLAY"):
+        ap.error("--window needs DISPLAY (run under Xvfb: Xvfb :1 & DISPLAY=:1 ...)")
+    load = os.getloadavg()
+    print(f"live_bench: {len(clips)} clip(s), model complexity {args.model_complexity}, "
+          f"{'window' if args.window else 'overlay drawn off screen'}, {os.cpu_count()} CPUs, "
+          f"load average {load[0]:.1f} at start")
+    all_lat: list[float] = []
+    for path, ex in clips:
+        r = bench(path, ex, args.window, not args.no_compare, args.model_complexity)
+        all_lat += r["cue_latency_ms"]
+        print(f"\n{r['clip']} ({r['exercise']}, {r['size']} @ {r['fps_source']:g} fps)")
+        print(f"  judged {r['frames']} of {r['delivered']} frames ({r['dropped']} dropped): {r['fps']:.1f} FPS")
+        if r["busy_ms"]:
+            print(f"  per frame: {r['busy_ms'][0]:.1f} ms busy (p90 {r['busy_ms'][1]:.1f}) = "
+                  + ", ".join(f"{k} {m:.1f} (p90 {p:.1f})" for k, (m, p) in r["stages_ms"].items() if k != "wait")
+                  + f"; waiting for frames {r['stages_ms']['wait'][0]:.1f} ms")
+        lat = r["cue_latency_ms"]
+        print("  cue latency: " + (", ".join(f"{v:.0f} ms" for v in lat) if lat else "no cue"))
+        print("  live cues:  " + (", ".join(f"{t:.2f} s {f}" for t, f in r["live_cues"]) or "none")
+              + f"; good hold {r['live_hold_s']:.2f} s")
+        if "score_cues" in r:
+            print("  score cues: " + (", ".join(f"{t:.2f} s {f}" for t, f in r["score_cues"]) or "none")
+                  + f"; good hold {r['score_hold_s']:.2f} s")
+        if "truth_faults" in r:
+            print("  truth:      " + (", ".join(f"{f} onset {a} s, full {b} s" for f, a, b in r["truth_faults"])
+                                      or "no fault"))
+    if all_lat:
+        print(f"\ncue latency over all clips: median {np.median(all_lat):.0f} ms, max {max(all_lat):.0f} ms "
+              f"({len(all_lat)} cues; target <= 150 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
