@@ -1,12 +1,9 @@
 """Which known exercise is the person doing? (`--exercise auto`)
 
 Judged from the specs themselves: a frame fits an exercise when every `position.require` range of its spec
-holds (the same test the judge uses to start a set). Three things the ranges alone cannot tell are added:
+holds (the same test the judge uses to start a set; the face direction among them tells a plank, face down,
+from an upward plank, face up). Two things the ranges alone cannot tell are added:
 
-- which way the face points (a plank is done face down, a glute bridge face up; an upward plank has the same
-  joint angles as a plank, face up): `FACING_DEG`, per exercise name, from the nose's direction off the ear
-  relative to the body's head direction (0 = looking along the body, -90 = at the floor, +90 = at the ceiling;
-  renders and the real photos: planks -50..-100, cobras -35..0, bridges and upward planks +40..+125);
 - a hold without reps (plank, cobra) is held still: a frame whose joints swing through more than
   `STILL_RANGE_DEG` within `STILL_WINDOW_S` (a push-up passing through the plank position) counts against it;
 - where several exercises fit, the one whose checks pass more often and whose ranges hold with more margin
@@ -31,17 +28,11 @@ import numpy as np
 
 from .errors import PosecheckError
 from .geometry import SideTracker, measure_pose, to_pixels
-from .landmarks import Landmark, Pose
+from .landmarks import Pose
 from .specs import Spec, list_specs, load_spec_file
 
-__all__ = ["Detection", "ExerciseNotRecognised", "detect_poses", "detect_stream", "FACING_DEG", "face_direction_deg",
-           "MIN_SCORE"]
+__all__ = ["Detection", "ExerciseNotRecognised", "detect_poses", "detect_stream", "MIN_SCORE"]
 
-# Face direction allowed per exercise (deg, see the module docstring). Exercises not listed: any direction.
-FACING_DEG: dict[str, tuple[float, float]] = {
-    "plank": (-180.0, 20.0), "forearm_plank": (-180.0, 20.0), "cat_cow": (-180.0, 20.0),
-    "cobra": (-180.0, 45.0), "bridge": (30.0, 180.0),
-}
 STILL_WINDOW_S = 1.0
 STILL_RANGE_DEG = 40.0  # a push-up swings the elbow ~80 deg in a second; a held plank's jitter is a few deg
 STILL_MEASURES = ("elbow", "knee", "hip", "shoulder")
@@ -72,7 +63,16 @@ class Detection:
         others = ", ".join(f"{k} {v:.2f}" for k, v in ranked[:3])
         if name:
             return f"Exercise: {name} (recognised, {100 * self.confidence:.0f}% sure; scores: {others})"
-        return f"not recognised as any known exercise (scores: {others or 'nobody seen'})"
+        if self.seen_s <= 0:
+            return "not recognised as any known exercise (nobody seen)"
+        if self.frames == 1:
+            return f"not recognised as any known exercise (the person is in none of their positions; scores: " \
+                   f"{others})"
+        near = sorted(((k, v) for k, v in self.in_position_s.items() if v > 0), key=lambda kv: -kv[1])[:2]
+        where = "; in position: " + ", ".join(f"{k} {v:.1f} s" for k, v in near) if near else \
+            "; never in the position of any"
+        return (f"not recognised as any known exercise ({self.seen_s:.1f} s with a person seen{where}; "
+                f"scores: {others})")
 
     def to_dict(self) -> dict:
         return {"exercise": self.exercise, "confidence": round(self.confidence, 3),
@@ -81,39 +81,21 @@ class Detection:
                 "seen_s": round(self.seen_s, 3), "frames": self.frames}
 
 
-def face_direction_deg(pose: Pose, width: int, height: int) -> float:
-    """Where the face points, relative to the body's head direction: + up, - down (NaN if unknown)."""
-    if pose.xyz is None or pose.visibility is None:
-        return math.nan
-    vis = pose.visibility
-    px = to_pixels(pose, width, height, visibility_min=0.0)
-    ear = Landmark.LEFT_EAR if vis[Landmark.LEFT_EAR] >= vis[Landmark.RIGHT_EAR] else Landmark.RIGHT_EAR
-    if max(vis[ear], 0.0) < 0.3 or vis[Landmark.NOSE] < 0.3:
-        return math.nan
-    sh = (px[Landmark.LEFT_SHOULDER] + px[Landmark.RIGHT_SHOULDER]) / 2
-    hip = (px[Landmark.LEFT_HIP] + px[Landmark.RIGHT_HIP]) / 2
-    head_dir = 1.0 if sh[0] >= hip[0] else -1.0
-    d = px[Landmark.NOSE] - px[ear]
-    if not (math.hypot(d[0], d[1]) > 0):
-        return math.nan
-    return math.degrees(math.atan2(-d[1], d[0] * head_dir))
-
-
-def _fit(spec: Spec, angles: dict, face: float) -> float:
+def _fit(spec: Spec, angles: dict) -> float:
     """0 out of position, else 0.5..1 (see the module docstring)."""
     depth = math.inf
     for r in spec.position.require:
         v = angles[r.measure]
         if v != v:
+            if getattr(r, "if_unknown", "unknown") == "pass":
+                continue  # a helper cue (the face direction) that could not be seen
             return 0.0
         if (r.min_deg is not None and v < r.min_deg) or (r.max_deg is not None and v > r.max_deg):
             return 0.0
         inside = min(v - r.min_deg if r.min_deg is not None else math.inf,
                      r.max_deg - v if r.max_deg is not None else math.inf)
         depth = min(depth, inside)
-    facing = FACING_DEG.get(spec.name)
-    if facing is not None and face == face and not (facing[0] <= face <= facing[1]):
-        return 0.0
+    depth = depth if depth < math.inf else DEPTH_FULL_DEG
     known = [c for c in spec.checks if angles[c.measure] == angles[c.measure]]
     passed = sum(1 for c in known if c.contains(angles[c.measure])) / len(known) if known else 0.5
     return 0.5 + 0.25 * min(depth / DEPTH_FULL_DEG, 1.0) + 0.25 * passed
@@ -166,13 +148,12 @@ def detect_poses(poses: Iterable[Pose], width: int, height: int, specs: Sequence
         if not pose.detected:
             continue
         angles = measure_pose(to_pixels(pose, width, height), side.update(pose))
-        face = face_direction_deg(pose, width, height)
         moving = (not still_image) and stillness.update(pose.t_s, angles) > STILL_RANGE_DEG
         # The first frame has no duration of its own: count it as a typical frame.
         w = dt if dt > 0 or still_image else 0.0
         seen += w
         for s in specs:
-            f = _fit(s, angles, face)
+            f = _fit(s, angles)
             if f > 0 and moving and _static(s):
                 # Passing through a hold's position while moving (a push-up through the plank) counts
                 # against the hold.
