@@ -288,7 +288,7 @@ class Evaluator:
         if still:
             # A still image is judged as it is: no time to enter the position or to debounce a fault.
             spec = spec.model_copy(update={
-                "position": spec.position.model_copy(update={"enter_s": 0.0}),
+                "position": spec.position.model_copy(update={"enter_s": 0.0, "settle_s": 0.0}),
                 "checks": [c.model_copy(update={"debounce_s": 0.0}) for c in spec.checks]})
         self.spec = spec
         self.width, self.height = width, height
