@@ -42,7 +42,8 @@ from .specs import Spec, parse_spec
 
 __all__ = [
     "Material", "Verdict", "BoundChange", "CheckTuning", "TuneResult", "load_material", "judge", "tune",
-    "sustained_reach", "apply_bounds", "tuned_toml", "write_tuned_spec", "render_html", "MAX_DT_S",
+    "sustained_reach", "apply_bounds", "rewrite_spec_text", "tuned_toml", "write_tuned_spec", "render_html",
+    "MAX_DT_S",
 ]
 
 MAX_DT_S = 0.5  # as the evaluator: a gap in the frames counts at most this long
@@ -522,18 +523,20 @@ def _widen_position(material: list[Material], spec: Spec, margin: float) -> list
 
 # --- writing the tuned spec ---------------------------------------------------------------------------------
 
-def tuned_toml(result: TuneResult, name: str | None = None, sources: str = "") -> str:
-    """The original spec file's text with the new bounds, every comment and the layout kept; each changed
-    line gets a comment above it saying what it was and why it moved."""
+def rewrite_spec_text(spec: Spec, changes: list[BoundChange], name: str | None = None,
+                      note: str = "posecheck tune") -> str:
+    """`spec`'s own file with the bounds moved, every comment and the layout kept; each changed line gets a
+    comment above it saying what it was and why it moved. The text is validated before it is returned."""
     import tomlkit
-    src = result.spec.source_file
+    src = spec.source_file
     if not src or not Path(src).is_file():
-        raise SpecInvalid(f"the spec {result.spec.name!r} has no file to start from")
+        raise SpecInvalid(f"the spec {spec.name!r} has no file to start from")
     doc = tomlkit.parse(Path(src).read_text(encoding="utf-8"))
-    if name is not None and name != result.spec.name:
+    if name is not None and name != spec.name:
         doc["name"] = name
-    note_src = f" on {sources}" if sources else ""
-    for b in result.changes:
+    for b in changes:
+        if not b.changed:
+            continue
         if b.where == "checks":
             table = next(t for t in doc["checks"] if t.get("id") == b.key)
         else:
@@ -544,12 +547,18 @@ def tuned_toml(result: TuneResult, name: str | None = None, sources: str = "") -
         new = table.item(b.bound)
         # Keep the comment where it was: continuation comment lines below are aligned to it.
         new.trivia.comment_ws = " " * max(1, len(old.trivia.comment_ws) - (len(new.as_string()) - old_len))
-        why = f"posecheck tune{note_src}: was {b.current:g}; {b.reason}"
+        why = f"{note}: was {b.current:g}" + (f"; {b.reason}" if b.reason else "")
         new.trivia.indent = old.trivia.indent + f"# {why}\n" + old.trivia.indent
     text = tomlkit.dumps(doc)
     # What is written must load: validate the text itself, not the object it came from.
     parse_spec(tomllib.loads(text), "the tuned spec")
     return text
+
+
+def tuned_toml(result: TuneResult, name: str | None = None, sources: str = "") -> str:
+    """The tuned spec file: the original with the proposed bounds (see `rewrite_spec_text`)."""
+    note = "posecheck tune" + (f" on {sources}" if sources else "")
+    return rewrite_spec_text(result.spec, result.changes, name, note)
 
 
 def write_tuned_spec(result: TuneResult, out: str | os.PathLike, name: str | None = None, sources: str = "") -> Path:

@@ -60,7 +60,8 @@ def _default_name(out: str | None, spec_name: str) -> str:
               help="Also widen the position ranges to take in the given clips (they show the exercise).")
 @click.option("--name", help="The tuned spec's name (default: the output file's name, e.g. my_plank).")
 @click.option("--interactive", "interactive", metavar="INPUT",
-              help="Open a page with a slider per threshold over INPUT: states, faults and cues follow at once.")
+              help="Open a page with a slider per threshold over INPUT: states, faults and cues follow at once; "
+                   "Save writes -o (default EXERCISE_tuned.toml).")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, help="--interactive: the port (default: any free).")
 @click.option("--no-browser", is_flag=True, help="--interactive: print the address, do not open a browser.")
 @model_option
@@ -97,8 +98,11 @@ def tune(exercise, good, bad, out, html_path, margin_deg, only, widen_position, 
         if good or bad:
             raise PosecheckError("--interactive takes one INPUT; leave out --good/--bad")
         from ..tuner import serve
-        serve(interactive, spec, out=out, name=name or _default_name(out, spec.name), port=port,
-              open_browser=not no_browser, model=model, model_complexity=model_complexity, progress_factory=bar)
+        # Without -o, Save writes NAME_tuned.toml here: never over the spec being tuned.
+        new_name = name or (_default_name(out, spec.name) if out else f"{spec.name}_tuned")
+        serve(interactive, spec, out=out or f"{new_name}.toml", name=new_name, port=port,
+              open_browser=not no_browser, model=model, model_complexity=model_complexity, progress_factory=bar,
+              echo=click.echo)
         return
     if not good:
         raise PosecheckError("give clips of good form with --good (and of faulty form with --bad), "
