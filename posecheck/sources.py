@@ -145,7 +145,7 @@ def _check_file(path: Path, what: str) -> None:
 
 
 class VideoSource:
-    """Frames of a video file through OpenCV (rotation metadata applied by OpenCV)."""
+    """Frames of a video file through OpenCV, upright (rotation metadata applied)."""
 
     def __init__(self, path: str | os.PathLike):
         cv2 = _cv2()
@@ -155,6 +155,10 @@ class VideoSource:
         with _quiet_native_stderr():
             self._cap = cv2.VideoCapture(str(self.path))
             opened = self._cap.isOpened()
+            if opened:
+                # Phone videos store sideways pixels plus a rotation tag; this OpenCV build ignores the tag
+                # unless asked, and angles measured on a sideways person are nonsense.
+                self._cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
             ok, first = self._cap.read() if opened else (False, None)
         if not opened:
             raise SourceOpenError(f"{self.path} is not a video OpenCV can read (unknown or corrupt format)")
@@ -655,8 +659,19 @@ def open_live_frames(source: str | os.PathLike | None = None, camera: int = 0, *
     """
     if source is None:
         # OpenCV prints its own warnings for a missing camera; the SourceOpenError says it in one line.
-        with _quiet_native_stderr():
-            cam = CameraSource(camera, width, height)
+        try:
+            with _quiet_native_stderr():
+                cam = CameraSource(camera, width, height)
+        except SourceOpenError as e:
+            if not str(e).startswith("no camera at index") or not sys.platform.startswith("linux"):
+                raise
+            import glob
+            found = sorted(glob.glob("/dev/video*"))
+            seen = f"devices here: {', '.join(found)}" if found else "this machine has no /dev/video* device"
+            other = 1 if camera == 0 else 0
+            raise SourceOpenError(
+                f"no camera at index {camera} (tried /dev/video{camera}; {seen}); pick another with "
+                f"--camera {other}, or play a video as if it were the camera with --source VIDEO") from None
         return NewestFrameReader(cam, cam.info, pace=False, drop=True, closers=[cam.close])
     p = Path(source)
     if not p.exists():
