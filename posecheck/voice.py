@@ -245,14 +245,12 @@ def open_voice(enabled: bool = True, engine: str = "auto", audio: bool = True) -
             if problem is None:
                 return VoiceChoice(Voice(e), f"Voice: {e.name}", tried)
             tried.append(problem)
-            if engine == "espeak":
-                return VoiceChoice(None, f"Voice off: {problem}; cues are shown on screen only", tried)
+            # No sound device: pyttsx3 would play through the same missing device, so stop here.
+            return VoiceChoice(None, f"Voice off: {problem}; cues are shown on screen only", tried)
     if engine in ("auto", "pyttsx3"):
         try:
             e2 = Pyttsx3Engine()
             return VoiceChoice(Voice(e2), "Voice: pyttsx3", tried)
         except Exception as exc:  # ImportError, or a driver that fails to load
             tried.append(f"pyttsx3: {type(exc).__name__}: {exc}".splitlines()[0])
-    if tried and any("no sound output" in t for t in tried):
-        return VoiceChoice(None, f"Voice off: {tried[0]}; cues are shown on screen only", tried)
     return VoiceChoice(None, NO_ENGINE_MESSAGE, tried)

@@ -110,3 +110,15 @@ def test_cli_says_in_one_line_that_the_voice_is_off(tmp_path, monkeypatch, capsy
     assert run(["live", "-e", "plank", "--source", str(rec), "--headless", "--voice", "--no-drop"]) == 0
     err = capsys.readouterr().err
     assert err.count("Voice off") == 1 and err.count("\n") == 1, err
+
+
+def test_espeak_without_a_sound_device_turns_the_voice_off_with_the_reason(tmp_path, monkeypatch):
+    # espeak-ng exits 0 even when ALSA has no device; only its stderr tells. This one behaves like that.
+    fake = tmp_path / "espeak-ng"
+    fake.write_text("#!/bin/sh\necho 'ALSA lib pcm.c:2666:(snd_pcm_open_noupdate) Unknown PCM default' >&2\n"
+                    "echo 'error: No such file or directory' >&2\nexit 0\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    choice = open_voice(True)
+    assert choice.voice is None
+    assert choice.message.startswith("Voice off: espeak-ng found, but no sound output device")
