@@ -2,6 +2,7 @@
 
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -167,3 +168,46 @@ def test_bad_input_is_one_error_line_and_writes_nothing(tmp_path, shallow_sag, c
     err = capsys.readouterr().err
     assert err.startswith("Error: ") and message in err and err.count("\n") == 1
     assert not list(tmp_path.glob("*.toml"))
+
+
+# --- real video through the model -------------------------------------------------------------------------
+
+REAL_CLIP = Path("/work/shared/data/real/videos/forearm_plank/kk_forearm_plank_007.mp4")
+
+
+def sag_variant(poses, width, height, sag_deg, onset_s):
+    """The same real poses with the hips pushed toward the floor by `sag_deg` from `onset_s`: real landmark
+    noise, a fault of known size."""
+    from posecheck.landmarks import Landmark as L
+    from posecheck.landmarks import Pose
+    out = []
+    wh = np.array([width, height], float)
+    for p in poses:
+        if p.xyz is None or p.t_s < onset_s:
+            out.append(p)
+            continue
+        xyz = p.xyz.copy()
+        for s_i, h_i, a_i in ((L.LEFT_SHOULDER, L.LEFT_HIP, L.LEFT_ANKLE), (L.RIGHT_SHOULDER, L.RIGHT_HIP, L.RIGHT_ANKLE)):
+            s, a = xyz[s_i, :2] * wh, xyz[a_i, :2] * wh
+            u = (s - a) / np.linalg.norm(s - a)
+            n = np.array([-u[1], u[0]])
+            n = n if n[1] >= 0 else -n  # perpendicular to the shoulder-ankle line, toward the floor (+y)
+            xyz[h_i, :2] = (xyz[h_i, :2] * wh + n * np.linalg.norm(s - a) / 2 * math.tan(math.radians(sag_deg) / 2)) / wh
+        out.append(Pose(p.t_s, xyz, p.visibility, p.world))
+    return out
+
+
+@pytest.mark.model
+@pytest.mark.skipif(not REAL_CLIP.exists(), reason="the real clip (/work/shared/data/real) is not on this machine")
+def test_tune_on_a_real_video_through_the_model(tmp_path):
+    from posecheck.tuner import load_tuner_clip
+    clip, images = load_tuner_clip(str(REAL_CLIP))
+    assert len(images) == len(clip.poses) == 115  # the interactive tuner keeps every frame to show
+    bad = tmp_path / "sagged.jsonl"
+    with RecordingWriter(bad, RecordingHeader(clip.info.width, clip.info.height, clip.info.fps, "sagged")) as w:
+        for p in sag_variant(clip.poses, clip.info.width, clip.info.height, 12.0, 1.5):
+            w.write(p)
+    result = tune(load_material([str(REAL_CLIP)], [str(bad)]), load_spec("forearm_plank"))
+    assert not result.before[1].right and all(v.right for v in result.after)
+    good_reach = next(b for t in result.checks for b in t.bounds if t.check_id == "hips_sagging").good_reach
+    assert good_reach < bound(result, "hips_sagging", "max") < 9.0
