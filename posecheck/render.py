@@ -299,5 +299,24 @@ class MeasureAnnotator:
         for p in ip:
             cv2.circle(image, p, t + 2, self.color, -1, cv2.LINE_AA)
         text = label or (f"{measure} {value:.0f} deg" if value == value else measure)
-        draw_text(image, text, (vertex[0] + 14, vertex[1] + 28), self.scale, (0, 0, 0), 2, bg=self.color, pad=4)
+        # The label goes on the side of the vertex away from the drawn segments, so it hides none of them.
+        v = np.asarray(vertex, float)
+        away = np.zeros(2)
+        for p in pts:
+            d = v - p
+            n = float(np.hypot(*d))
+            if n > 2.0:  # not the vertex itself (rounded to whole pixels)
+                away += d / n
+        n = float(np.hypot(*away))
+        if n < 0.5 and len(pts) >= 2:
+            # Nearly straight: beside the line, not along it.
+            d = pts[-1] - pts[0]
+            away = np.array([-d[1], d[0]]) / max(float(np.hypot(*d)), 1e-6)
+            away = -away if away[0] > 0 else away
+        else:
+            away = away / n
+        (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, self.scale, 2)
+        centre = v + away * (30 + 0.5 * abs(away[0]) * tw + 0.5 * abs(away[1]) * th)
+        draw_text(image, text, (centre[0] - tw / 2, centre[1] + th / 2), self.scale, (0, 0, 0), 2,
+                  bg=self.color, pad=4)
         return image
