@@ -328,7 +328,7 @@ def plot_series(series: AngleSeries, out_path: str | os.PathLike, spec: Spec | N
     for k, m in enumerate(names):
         ax = axes[k // cols][k % cols]
         v = series.values[m]
-        ax.plot(t, v, lw=1.1, color="#1f5fa8")
+        ax.plot(t, v, lw=1.1, color="#1f5fa8", marker="o" if len(t) < 3 else None)
         ax.set_title(f"{m}  ({MEASURE_HELP.get(m, '')})", fontsize=8.5, loc="left")
         ax.tick_params(labelsize=7.5)
         ax.grid(alpha=0.25)
@@ -346,9 +346,13 @@ def plot_series(series: AngleSeries, out_path: str | os.PathLike, spec: Spec | N
                             ax.text(t[0] if len(t) else 0, b, f" {c.id}", fontsize=6.5, color="#c0392b",
                                     va="bottom", clip_on=True)
             if np.isfinite(v).any():
-                lo, hi = np.nanmin(v), np.nanmax(v)
-                pad = max(5.0, 0.1 * (hi - lo))
-                ax.set_ylim(lo - pad, hi + pad)  # keep the signal readable: far bounds are off the panel
+                lo, hi = float(np.nanmin(v)), float(np.nanmax(v))
+                # Bounds near the signal are shown; far ones would squash it flat, so they stay off the panel.
+                near = [b for c in spec.checks if c.measure == m for b in (c.min_deg, c.max_deg)
+                        if b is not None and lo - 40 <= b <= hi + 40]
+                lo, hi = min([lo, *near]), max([hi, *near])
+                pad = max(3.0, 0.1 * (hi - lo))
+                ax.set_ylim(lo - pad, hi + pad)
         if mark_s is not None:
             ax.axvline(mark_s, color="k", lw=0.7, alpha=0.6)
     for k in range(len(names), rows * cols):

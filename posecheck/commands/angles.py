@@ -22,7 +22,8 @@ def _fmt(v: float) -> str:
 @click.argument("input")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False),
               help="Draw every measure over time into this PNG (needs matplotlib: the [plot] extra).")
-@click.option("--csv", "csv_path", is_flag=False, flag_value="-", default=None, type=click.Path(dir_okay=False),
+@click.option("--csv", "csv_path", is_flag=False, flag_value="-", default=None, metavar="[PATH]",
+              type=click.Path(dir_okay=False),
               help="Write the measures of every frame as CSV: to PATH, or to stdout when no PATH is given.")
 @click.option("--at", "at_s", type=float, help="Print the measures at this moment (seconds).")
 @click.option("--exercise", "-e", help="With --plot: shade this spec's position ranges and draw its check bounds.")
