@@ -72,7 +72,9 @@ def score(path: str | os.PathLike, exercise: str | Spec = "plank", *, model: str
         spec = _spec(exercise, specs_dirs)
         stream = open_poses(path, model=model, model_complexity=model_complexity)
     with stream:
-        return score_outputs(stream, spec, progress=progress, detection=detection, **outputs)
+        # With auto, the progress bar followed the model run; replaying the poses found is quick.
+        return score_outputs(stream, spec, progress=None if detection else progress, detection=detection,
+                             **outputs)
 
 
 def score_outputs(stream: PoseStream, spec: Spec, *, progress: ProgressFn | None = None, json=None, html=None,

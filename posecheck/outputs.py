@@ -119,6 +119,7 @@ class SnapshotKeeper:
         self._best: dict[str, _Kept] = {}
         self._segment: dict[str, _Kept] = {}  # short rep being watched: its top so far
         self._prev: tuple[float, float] | None = None  # (t, reps measure) for speed
+        self._top: _Kept | None = None  # the highest frame of the rep under way
         self._d = 1.0
         if spec.reps is not None:
             self._d = 1.0 if spec.reps.peak_deg > spec.reps.start_deg else -1.0
@@ -140,6 +141,14 @@ class SnapshotKeeper:
             if self._prev is not None and v == v and fr.t_s > self._prev[0]:
                 speed = abs(v - self._prev[1]) / (fr.t_s - self._prev[0])
             self._prev = (fr.t_s, v) if v == v else None
+            # The top of the rep under way: a short rep is only known to be short after its top has passed.
+            if v == v and self._d * v < self._d * spec.reps.start_deg:
+                self._top = None
+            elif v == v and spec.reps.short_fault:
+                cur = self._top
+                if cur is None or self._d * v > cur.score:
+                    image = frame.image.copy() if frame is not None and frame.image is not None else None
+                    self._top = _Kept(self._d * v, fr.t_s, image, pose, step)
         active = set(fr.faults)
         for fault in fr.faults:
             check = self._checks.get(fault)
@@ -154,6 +163,8 @@ class SnapshotKeeper:
                     exc = v - check.max_deg
                 self._keep(fault, exc, frame, pose, step, self._best)
             elif spec.reps is not None and fault == spec.reps.short_fault:
+                if fault not in self._segment and self._top is not None:
+                    self._segment[fault] = self._top
                 v = fr.angles.get(rep_m, math.nan)
                 if v == v:
                     self._keep(fault, self._d * v, frame, pose, step, self._segment)

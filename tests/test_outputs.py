@@ -153,3 +153,26 @@ def test_progress_bar_shows_frames_speed_and_time_left_on_a_terminal():
         bar.close()
     assert "300/300 frames" in tty.getvalue() and "fps" in tty.getvalue() and "s left" in tty.getvalue()
     assert pipe.getvalue() == ""
+
+
+def test_snapshot_of_a_short_rep_is_the_top_of_the_lowest_one():
+    from synth import bridge_points
+
+    def bridge(t):
+        k, rep = t % 4.0, int(t // 4)
+        top = {0: 0.6, 1: 1.0, 2: 0.45, 3: 1.0}.get(rep, 1.0)  # rep 3 (8-12 s) is the lowest
+        return bridge_points(top * (ramp(k, 0.5, 1.7) - ramp(k, 3.0, 3.8)) if t > 0.5 else 0.0)
+
+    spec = load_spec("bridge")
+    info = SourceInfo("bridge.jsonl", "recording", W, H, 30.0, None)
+    keeper, session = SnapshotKeeper(spec, info), Session(spec, info)
+    for pose in sequence(30.0, 16.5, bridge, noise_px=0.2):
+        keeper(None, pose, session.step(pose))
+    report = session.report()
+    short = [r for r in report.reps if not r.good]
+    assert len(short) == 2
+    (snap,) = keeper.snapshots()
+    lowest = min(short, key=lambda r: r.peak_deg)
+    assert snap.fault == "hips_too_low" and lowest.start_s <= snap.t_s <= lowest.end_s
+    assert snap.value_deg == pytest.approx(lowest.peak_deg, abs=1.0)
+    assert not snap.from_video
