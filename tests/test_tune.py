@@ -32,9 +32,10 @@ def plank(sag_deg, onset_s=None):
     return pts
 
 
-@pytest.fixture
-def shallow_sag(tmp_path):
+@pytest.fixture(scope="module")
+def shallow_sag(tmp_path_factory):
     """Straight planks are good; sags of 7 and 8 deg are faults the bundled 9 deg bound lets through."""
+    tmp_path = tmp_path_factory.mktemp("shallow_sag")
     good = [write(tmp_path / "good0.jsonl", plank(0.0), seed=1), write(tmp_path / "good2.jsonl", plank(2.0), seed=2)]
     bad = [write(tmp_path / "sag7.jsonl", plank(7.0, onset_s=4.0), seed=3),
            write(tmp_path / "sag8.jsonl", plank(8.0, onset_s=3.0), seed=4)]
