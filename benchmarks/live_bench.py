@@ -45,11 +45,11 @@ def pct(values, q) -> float:
     return float(np.percentile(values, q)) if len(values) else float("nan")
 
 
-def bench(path: Path, exercise: str, window: bool, compare: bool, model_complexity: int) -> dict:
+def bench(path: Path, exercise: str, window: bool, compare: bool, model_complexity: int, pipeline: bool) -> dict:
     spec = load_spec(exercise)
     display = WindowDisplay(f"posecheck live: {spec.title}") if window else FrameCollector(keep_every=0)
     with open_live_frames(path, realtime=True) as frames:
-        res = run_live(spec, frames, display=display, model_complexity=model_complexity)
+        res = run_live(spec, frames, display=display, model_complexity=model_complexity, pipeline=pipeline)
     st = res.stats
     ms = {k: (float(np.mean(v)), pct(v, 90)) for k, v in st.stage_ms.items() if v}
     busy = [sum(v) for v in zip(*(st.stage_ms[k] for k in ("pose", "judge", "draw", "show")))]
@@ -79,6 +79,8 @@ def main() -> int:
     ap.add_argument("--window", action="store_true", help="show a real window (needs DISPLAY, e.g. Xvfb)")
     ap.add_argument("--no-compare", action="store_true", help="skip the offline `score` run per clip")
     ap.add_argument("--model-complexity", type=int, default=1)
+    ap.add_argument("--no-pipeline", action="store_true",
+                    help="run the model on the judging thread (for comparison; live runs it a frame ahead)")
     args = ap.parse_args()
     if args.clips:
         clips = []
@@ -98,11 +100,12 @@ def main() -> int:
         ap.error("--window needs DISPLAY (run under Xvfb: Xvfb :1 & DISPLAY=:1 ...)")
     load = os.getloadavg()
     print(f"live_bench: {len(clips)} clip(s), model complexity {args.model_complexity}, "
-          f"{'window' if args.window else 'overlay drawn off screen'}, {os.cpu_count()} CPUs, "
+          f"{'window' if args.window else 'overlay drawn off screen'}, "
+          f"{'model on its own thread' if not args.no_pipeline else 'model on the judging thread'}, {os.cpu_count()} CPUs, "
           f"load average {load[0]:.1f} at start")
     all_lat: list[float] = []
     for path, ex in clips:
-        r = bench(path, ex, args.window, not args.no_compare, args.model_complexity)
+        r = bench(path, ex, args.window, not args.no_compare, args.model_complexity, not args.no_pipeline)
         all_lat += r["cue_latency_ms"]
         print(f"\n{r['clip']} ({r['exercise']}, {r['size']} @ {r['fps_source']:g} fps)")
         print(f"  judged {r['frames']} of {r['delivered']} frames ({r['dropped']} dropped): {r['fps']:.1f} FPS")

@@ -200,8 +200,14 @@ def test_a_camera_that_stops_delivering_ends_the_session_cleanly():
         release.wait(1.0)  # the camera hangs (longer than stall_s): no more frames, no error
     info = SourceInfo("camera:9", "camera", W, H, FPS, None)
     reader = NewestFrameReader(camera(), info, pace=False, drop=False)
+
+    class NoModel:  # the "camera" delivers poses already: the model must not be asked
+        name = "none"
+
+        def estimate(self, frame):
+            raise AssertionError("the model ran on a pose")
     try:
-        res = run_live(load_spec("plank"), reader, stall_s=0.4)
+        res = run_live(load_spec("plank"), reader, stall_s=0.4, estimator=NoModel(), warm_up=False)
     finally:
         release.set()
     assert res.ended_by == "camera stopped"
