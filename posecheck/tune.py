@@ -190,10 +190,10 @@ def sustained_reach(t_s: np.ndarray, values: np.ndarray, mask: np.ndarray, debou
 class BoundChange:
     """One bound of a check or of a position requirement: where it is, where it should go, and why."""
 
-    where: str  # "checks" | "position"
-    key: str  # check id, or the index of the position requirement
+    where: str  # "checks" | "position" | "reps" | "tempo"
+    key: str  # check id, or the index of the position requirement ("" for reps and tempo)
     measure: str
-    bound: str  # "min_deg" | "max_deg"
+    bound: str  # "min_deg" | "max_deg" (or the reps/tempo field, e.g. "peak_deg")
     current: float
     proposed: float
     good_reach: float
@@ -375,6 +375,10 @@ def apply_bounds(spec: Spec, changes: list[BoundChange]) -> Spec:
     data = spec.model_dump(exclude={"source_file"})
     data["checks"] = [c.model_dump() for c in checks]
     data["position"]["require"] = [r.model_dump() for r in req]
+    for section in ("reps", "tempo"):  # single tables: the field name is the bound
+        for b in changes:
+            if b.where == section and data.get(section) is not None:
+                data[section][b.bound] = b.proposed
     return parse_spec(data, spec.source_file or spec.name)
 
 
@@ -414,6 +418,10 @@ def tune(material: list[Material], spec: Spec, *, margin_deg: float = 2.0, min_g
             raise PosecheckError(f"--check {o}: {spec.name} has no such check; its checks: {', '.join(ids)}")
     warnings: list[str] = []
     position_warned = False
+    if spec.reps is not None or spec.tempo is not None:
+        what = "has no checks; its" if not spec.checks else "also has"
+        warnings.append(f"{spec.name} {what} rep and tempo thresholds ([reps] start_deg/peak_deg, [tempo]), which "
+                        "tune does not propose: set them with `posecheck tune --interactive CLIP`")
 
     position_changes: list[BoundChange] = []
     if widen_position:
@@ -539,8 +547,10 @@ def rewrite_spec_text(spec: Spec, changes: list[BoundChange], name: str | None =
             continue
         if b.where == "checks":
             table = next(t for t in doc["checks"] if t.get("id") == b.key)
-        else:
+        elif b.where == "position":
             table = doc["position"]["require"][int(b.key)]
+        else:
+            table = doc[b.where]
         old = table.item(b.bound)
         old_len = len(old.as_string())
         table[b.bound] = float(b.proposed)

@@ -46,15 +46,17 @@ MAX_IMAGE_BYTES = 400_000_000  # beyond this the page shows the skeleton alone
 class Threshold:
     """One slider: a bound of a check or of a position requirement."""
 
-    key: str  # "checks:<id>:<bound>" or "position:<index>:<bound>"
+    key: str  # "checks:<id>:<bound>", "position:<index>:<bound>", "reps::<field>" or "tempo::<field>"
     where: str
     ident: str
     bound: str
-    measure: str
+    measure: str  # "" for tempo limits, which are not angles
     label: str
     value: float
     lo: float
     hi: float
+    unit: str = "\u00b0"
+    step: float = 0.5
 
     def change(self, value: float) -> BoundChange:
         return BoundChange(self.where, self.ident, self.measure, self.bound, self.value, value, math.nan, math.nan,
@@ -78,6 +80,21 @@ def _thresholds(spec: Spec, measures: dict) -> list[Threshold]:
                 lo, hi = span(c.measure, v)
                 out.append(Threshold(f"checks:{c.id}:{bound}", "checks", c.id, bound, c.measure,
                                      f"{c.id} {'min' if bound == 'min_deg' else 'max'}", v, lo, hi))
+    if spec.reps is not None:
+        r = spec.reps
+        for field in ("start_deg", "peak_deg"):
+            v = getattr(r, field)
+            lo, hi = span(r.measure, v)
+            out.append(Threshold(f"reps::{field}", "reps", "", field, r.measure, f"reps {field[:-4]}", v, lo, hi))
+    if spec.tempo is not None:
+        t = spec.tempo
+        if t.max_speed_deg_s is not None:
+            out.append(Threshold("tempo::max_speed_deg_s", "tempo", "", "max_speed_deg_s", "",
+                                 "tempo max speed", t.max_speed_deg_s, 5.0, max(3 * t.max_speed_deg_s, 60.0),
+                                 " deg/s", 1.0))
+        if t.min_half_s is not None:
+            out.append(Threshold("tempo::min_half_s", "tempo", "", "min_half_s", "", "tempo min half-move",
+                                 t.min_half_s, 0.1, max(3 * t.min_half_s, 3.0), " s", 0.1))
     for i, r in enumerate(spec.position.require):
         for bound in ("min_deg", "max_deg"):
             v = getattr(r, bound)
@@ -160,7 +177,7 @@ class TunerApp:
         info = self.clip.info
         measures = []
         for t in self.thresholds:
-            if t.measure not in measures:
+            if t.measure and t.measure not in measures:
                 measures.append(t.measure)
         return {
             "exercise": self.spec.name, "title": self.spec.title, "clip": self.clip.label, "kind": info.kind,
@@ -168,10 +185,12 @@ class TunerApp:
             "t": [round(p.t_s, 4) for p in self.clip.poses], "images": bool(self.images),
             "points": self._points(), "out": str(self.out),
             "thresholds": [{"key": t.key, "label": t.label, "measure": t.measure, "value": t.value,
-                            "lo": t.lo, "hi": t.hi, "where": t.where} for t in self.thresholds],
+                            "lo": t.lo, "hi": t.hi, "where": t.where, "unit": t.unit, "step": t.step}
+                           for t in self.thresholds],
             "measures": {m: [None if v != v else round(float(v), 2) for v in self.series.values[m]]
                          for m in measures},
             "fault_ids": self.spec.fault_ids, "target_s": self.spec.hold.target_s if self.spec.hold else None,
+            "reps": self.spec.reps is not None,
         }
 
     def _points(self) -> list:
@@ -224,9 +243,19 @@ class TunerApp:
             "states": "".join(STATE_CODES.get(s.frame.state, "u") for s in steps),
             "faults": faults, "cues": cues, "hold": [round(s.frame.hold_good_s, 2) for s in steps],
             "summary": {"verdict": sm.verdict, "good_hold_s": sm.good_hold_s, "fault_s": sm.fault_s,
-                        "reps": sm.reps, "good_reps": sm.good_reps, "state_s": sm.state_s},
+                        "reps": sm.reps, "good_reps": sm.good_reps, "state_s": sm.state_s,
+                        "rep_faults": sm.rep_faults},
+            "reps": [{"start": s0, "end": s1, "good": good, "faults": f}
+                     for s0, s1, good, f in self._rep_frames(session, steps)],
             "elapsed_ms": round(elapsed, 1), "frames": len(steps),
         }
+
+    def _rep_frames(self, session, steps):
+        """Each rep as frame indexes (the page draws them on the timeline)."""
+        t = np.array([s.frame.t_s for s in steps])
+        for r in session.evaluator.reps:
+            i0, i1 = np.searchsorted(t, [r.start_s - 1e-6, r.end_s - 1e-6])
+            yield int(i0), int(min(i1, len(t) - 1)), r.good, list(r.faults)
 
     def save(self, values: dict) -> dict:
         from .atomic import atomic_write

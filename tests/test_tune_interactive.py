@@ -252,3 +252,50 @@ def test_dragging_a_slider_in_a_real_browser_recomputes_the_verdict_and_save_wri
         assert (tmp_path / "tuner.png").stat().st_size > 30000
     finally:
         chrome.close()
+
+
+def test_rep_thresholds_have_sliders_too(tmp_path):
+    """A bridge has no checks, only reps: lowering the peak a rep must reach turns half-height reps good."""
+    from synth import bridge_points
+
+    def bridge(t, top):
+        c = t % 7.0
+        lift = c / 1.5 if c < 1.5 else 1.0 if c < 4.5 else (6 - c) / 1.5 if c < 6 else 0.0
+        return bridge_points(lift * top)
+
+    path = tmp_path / "half_bridges.jsonl"
+    with RecordingWriter(path, RecordingHeader(W, H, 30.0, "synthetic")) as w:
+        for p in sequence(30.0, 14, lambda t: bridge(t, 0.6), noise_px=0.5, seed=2):
+            w.write(p)
+    app = TunerApp(load_clip(str(path)), load_spec("bridge"), tmp_path / "b.toml")
+    keys = {t.key for t in app.thresholds}
+    assert {"reps::start_deg", "reps::peak_deg", "tempo::max_speed_deg_s"} <= keys
+    before = app.evaluate({})
+    assert before["summary"]["reps"] == 2 and all(not r["good"] for r in before["reps"])
+    peak = app.series.values["hip"].max()
+    after = app.evaluate({"reps::peak_deg": float(peak) - 3.0})
+    assert after["summary"]["reps"] == 2 and all(r["good"] for r in after["reps"])
+    app.save({"reps::peak_deg": 158.0})
+    assert load_spec_file(app.out).reps.peak_deg == 158.0
+    assert "# posecheck tune --interactive: was 163" in app.out.read_text()
+
+
+def test_the_command_prints_the_address_serves_the_page_and_stops_on_ctrl_c(sag_clip, tmp_path):
+    import signal
+    import sys
+    proc = subprocess.Popen([sys.executable, "-m", "posecheck", "tune", "-e", "plank", "--interactive",
+                             sag_clip.info.path, "--no-browser", "-o", str(tmp_path / "t.toml")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = proc.stdout.readline()
+        assert first.startswith("Tuning plank on sag8.jsonl (300 frames; one recompute takes ")
+        url = proc.stdout.readline().split()[1]
+        base, token = url.split("/?t=")
+        with urllib.request.urlopen(urllib.request.Request(base + "/api/state", headers={"X-Token": token}),
+                                    timeout=30) as r:
+            state = json.loads(r.read())
+        assert state["n"] == 300 and state["out"].endswith("t.toml") and not state["images"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0 and "Stopped." in out and "Traceback" not in err
