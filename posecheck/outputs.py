@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import math
 import os
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,7 @@ CSV_COLUMNS = ("frame", "t_s", "state", "faults", "detected", "side", *(f"{m}_de
 # Containers OpenCV's bundled FFmpeg writes without extra codecs (H.264 is not in the opencv wheel).
 VIDEO_CODECS = {".mp4": "mp4v", ".m4v": "mp4v", ".mov": "mp4v", ".avi": "MJPG", ".mkv": "mp4v"}
 
+SUSTAINED_S = 0.2  # a fault's worst moment is the worst it stayed for this long
 CUE_SHOWN_S = 3.0  # a cue stays on the annotated video this long after it is said
 BLANK_BGR = (48, 44, 40)
 
@@ -107,7 +109,8 @@ class _Kept:
 class SnapshotKeeper:
     """Keeps, while scoring, the frame of each fault's worst moment.
 
-    Worst: for a range check, the largest excursion outside its range; for a rep that falls short, the rep
+    Worst: for a range check, the largest excursion outside its range held for SUSTAINED_S (not a one-frame
+    landmark glitch); for a rep that falls short, the rep
     with the lowest top (kept at its top); for moving too fast, the fastest frame. Only one image per fault is
     held (a copy taken when a new worst appears), so memory stays flat on long inputs.
     """
@@ -120,6 +123,7 @@ class SnapshotKeeper:
         self._segment: dict[str, _Kept] = {}  # short rep being watched: its top so far
         self._prev: tuple[float, float] | None = None  # (t, reps measure) for speed
         self._top: _Kept | None = None  # the highest frame of the rep under way
+        self._recent: dict[str, deque] = {}  # fault -> (t, excursion) over the last SUSTAINED_S
         self._d = 1.0
         if spec.reps is not None:
             self._d = 1.0 if spec.reps.peak_deg > spec.reps.start_deg else -1.0
@@ -161,7 +165,7 @@ class SnapshotKeeper:
                     exc = check.min_deg - v
                 if check.max_deg is not None and v > check.max_deg:
                     exc = v - check.max_deg
-                self._keep(fault, exc, frame, pose, step, self._best)
+                self._keep(fault, self._sustained(fault, fr.t_s, exc), frame, pose, step, self._best)
             elif spec.reps is not None and fault == spec.reps.short_fault:
                 if fault not in self._segment and self._top is not None:
                     self._segment[fault] = self._top
@@ -172,6 +176,17 @@ class SnapshotKeeper:
                 self._keep(fault, speed if speed == speed else 0.0, frame, pose, step, self._best)
         for fault in [f for f in self._segment if f not in active]:
             self._close_segment(fault)
+
+    def _sustained(self, fault: str, t: float, excursion: float) -> float:
+        """The excursion held for the last SUSTAINED_S (the least of it over that window): a landmark glitch
+        of a frame or two is not the worst moment, a posture held for a moment is."""
+        win = self._recent.setdefault(fault, deque())
+        if win and t - win[-1][0] > 2 * SUSTAINED_S:
+            win.clear()  # the fault went away and came back: a new episode
+        win.append((t, excursion))
+        while len(win) > 1 and t - win[1][0] >= SUSTAINED_S:
+            win.popleft()
+        return min(e for _, e in win)
 
     def _close_segment(self, fault: str) -> None:
         seg = self._segment.pop(fault)

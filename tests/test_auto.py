@@ -111,3 +111,24 @@ def test_specs_given_are_the_candidates():
     only = [load_spec("bridge"), load_spec("cobra")]
     det = detect_poses(sequence(30.0, 6, lambda t: plank_points(), 0.5), W, H, only)
     assert det.exercise is None and set(det.scores) == {"bridge", "cobra"}
+
+
+@pytest.mark.model
+def test_auto_names_the_exercise_of_every_sample_clip(sample_videos):
+    from posecheck.detect import detect_stream
+    from posecheck.specs import list_specs
+
+    # A clip is complete once its truth file is written (the renderer writes it last).
+    clips = [c for c in sorted(sample_videos.glob("*.mp4")) if c.with_suffix(".truth.json").exists()]
+    if not clips:
+        pytest.skip("sample clips not rendered yet")
+    known = set(list_specs())
+    for clip in clips:
+        truth = json.loads(clip.with_suffix(".truth.json").read_text())["exercise"]
+        if truth in known:
+            det, _stream = detect_stream(clip)
+            assert det.exercise == truth, (clip.name, det.describe())
+            assert det.confidence > 0.5, (clip.name, det.describe())
+        else:
+            with pytest.raises(ExerciseNotRecognised):
+                detect_stream(clip)
