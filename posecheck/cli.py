@@ -35,6 +35,24 @@ specs_option = click.option(
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 
 
+class _CurrentStderr:
+    """sys.stderr as it is at each write: while the model runs, sources point fd 2 at /dev/null (native
+    chatter) and swap sys.stderr for a copy of the real one, so a stream captured earlier would print nowhere."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+    def isatty(self) -> bool:
+        return sys.stderr.isatty()
+
+
+def _progress(total: int | None, label: str, quiet: bool) -> Progress:
+    return Progress(total, label, enabled=False if quiet else None, stream=_CurrentStderr())
+
+
 def _load_exercise(exercise: str, specs_dirs) -> Spec:
     return load_spec(exercise, list(specs_dirs))
 
@@ -119,7 +137,7 @@ def score(input, exercise, json_path, html_path, video_path, csv_path, out_dir, 
         html_path = html_path or os.path.join(out_dir, f"{name}.html")
     # A misspelt name fails now, before the model runs.
     target = exercise if exercise == "auto" else _load_exercise(exercise, specs_dirs)
-    bar = Progress(_frame_count(input), "scoring", enabled=False if quiet else None)
+    bar = _progress(_frame_count(input), "scoring", quiet)
     try:
         report = api_score(input, target,
                            model=model, model_complexity=model_complexity, specs_dirs=list(specs_dirs),
@@ -199,7 +217,7 @@ def record(video, out, model, model_complexity, quiet):
             src.close()
         except PosecheckError:
             pass
-    bar = Progress(total, "recording", enabled=False if quiet else None)
+    bar = _progress(total, "recording", quiet)
     try:
         n = api_record(video, out, model=model, model_complexity=model_complexity, progress=bar)
     finally:

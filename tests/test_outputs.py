@@ -176,3 +176,40 @@ def test_snapshot_of_a_short_rep_is_the_top_of_the_lowest_one():
     assert snap.fault == "hips_too_low" and lowest.start_s <= snap.t_s <= lowest.end_s
     assert snap.value_deg == pytest.approx(lowest.peak_deg, abs=1.0)
     assert not snap.from_video
+
+
+@pytest.mark.model
+def test_progress_bar_reaches_a_terminal_while_the_model_runs(tmp_path):
+    """The model points fd 2 at /dev/null (native chatter); the bar must still reach the user's terminal."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    video = tmp_path / "empty_room.mp4"
+    w = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"mp4v"), 30.0, (320, 240))
+    for i in range(45):
+        w.write(np.full((240, 320, 3), 60 + i, np.uint8))
+    w.release()
+
+    def stderr_on_a_terminal(*extra):
+        master, slave = pty.openpty()
+        proc = subprocess.run([sys.executable, "-m", "posecheck", "score", str(video), "-e", "plank", *extra],
+                              stdout=subprocess.DEVNULL, stderr=slave, timeout=120)
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        os.close(master)
+        return proc.returncode, b"".join(chunks).decode(errors="replace")
+
+    code, err = stderr_on_a_terminal()
+    assert code == 0 and "scoring [" in err and "/45 frames" in err and "fps" in err and "s left" in err
+    code, err = stderr_on_a_terminal("--quiet")
+    assert code == 0 and "scoring" not in err
