@@ -212,3 +212,30 @@ def test_tune_on_a_real_video_through_the_model(tmp_path):
     assert not result.before[1].right and all(v.right for v in result.after)
     good_reach = next(b for t in result.checks for b in t.bounds if t.check_id == "hips_sagging").good_reach
     assert good_reach < bound(result, "hips_sagging", "max") < 9.0
+
+
+# --- rendered sample clips (ground truth in *.truth.json) ---------------------------------------------------
+
+def truth_ranges(sample_videos, name):
+    """A clip's good stretch (in position, before the fault) and its bad one (the fault at full size)."""
+    import json
+    truth = json.loads((sample_videos / f"{name}.truth.json").read_text())
+    fault = truth["faults"][0]
+    start = truth["in_position"][0]["start_s"]
+    return (f"@{start + 0.3:g}-{fault['onset_s'] - 0.1:g}", f"@{fault['full_s']:g}-{fault['release_s']:g}",
+            fault["fault"], fault["size_deg"])
+
+
+@pytest.mark.parametrize("suffix", [".truth.jsonl", pytest.param(".mp4", marks=pytest.mark.model)])
+def test_tune_on_a_rendered_sag_puts_the_bound_between_its_good_and_its_sagging_part(sample_videos, suffix):
+    if not (sample_videos / "plank_sag_a.truth.json").exists():
+        pytest.skip("sample_videos/plank_sag_a is not rendered yet")
+    good, bad, fault, size = truth_ranges(sample_videos, "plank_sag_a")
+    clip = str(sample_videos / f"plank_sag_a{suffix}")
+    result = tune(load_material([clip + good], [clip + bad]), load_spec("plank"))
+    t = next(t for t in result.checks if t.check_id == fault)
+    good_reach, bad_reach = t.reach[0][3], t.reach[1][3]  # the highest body_sag each part holds
+    assert bad_reach == pytest.approx(size, abs=3.0)  # the sag, as rendered, is what the measure reads
+    assert good_reach + 2.0 <= t.proposed[1] <= bad_reach - 2.0
+    assert all(v.right for v in result.after)
+    assert fault in result.after[1].fault_frames
