@@ -2,6 +2,7 @@
 shared/data/real: `path`, `class`, `kind`; class "other" = a confuser, whose right answer is "none").
 
     .venv/bin/python benchmarks/detect_accuracy.py ../shared/data/real [--recordings /tmp/real]
+    .venv/bin/python benchmarks/detect_accuracy.py sample_videos     # rendered clips: labels from *.truth.json
 
 `--recordings DIR`: use DIR/<video stem>.jsonl (landmarks made with the bundled model) instead of running the
 model on the videos again. Prints one line per file and the accuracy figures.
@@ -26,7 +27,13 @@ def main() -> int:
     ap.add_argument("root", type=Path)
     ap.add_argument("--recordings", type=Path, default=None)
     args = ap.parse_args()
-    manifest = json.loads((args.root / "MANIFEST.json").read_text())
+    if (args.root / "MANIFEST.json").exists():
+        manifest = json.loads((args.root / "MANIFEST.json").read_text())
+    else:  # rendered sample clips: the truth file names the exercise (finished clips only)
+        manifest = [{"path": t.name.replace(".truth.json", ".mp4"), "kind": "video",
+                     "class": json.loads(t.read_text())["exercise"]} for t in sorted(args.root.glob("*.truth.json"))]
+        manifest = [m if m["class"] in {p.stem for p in Path(__file__).resolve().parent.parent.glob(
+            "exercise_specs/*.toml")} else {**m, "class": "other"} for m in manifest]
     specs = load_all_specs()
     known = {s.name for s in specs}
     rows = []
