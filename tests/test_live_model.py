@@ -8,6 +8,7 @@ a few frames, hold time within a few tenths of a second.
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from posecheck.api import score
@@ -62,10 +63,14 @@ def test_in_real_time_it_agrees_with_score_within_a_few_frames(sag_score):
     with open_live_frames(SAG_CLIP, realtime=True) as frames:
         res = run_live(spec, frames)
     live = res.report
+    # How far apart the judged frames were: 1/30 s when nothing is dropped, more on a loaded machine.
+    step_s = float(np.median(np.diff([f.t_s for f in live.frames])))
     assert [c.fault for c in live.cues] == [c.fault for c in sag_score.cues]
     for a, b in zip(live.cues, sag_score.cues):
-        assert abs(a.t_s - b.t_s) <= 4 / 30 + 1e-6  # a few frames
-    assert live.summary.good_hold_s == pytest.approx(sag_score.summary.good_hold_s, abs=0.2)
+        assert abs(a.t_s - b.t_s) <= max(4 / 30, 3 * step_s) + 1e-6  # a few frames
+    # Loose: with frames dropped, the smoothed angles and the moment the body is seen to come to rest (which
+    # dates the set's start) shift by a frame or a few.
+    assert live.summary.good_hold_s == pytest.approx(sag_score.summary.good_hold_s, abs=0.2 + 6 * step_s)
     assert res.stats.frames + res.stats.dropped == res.stats.delivered
 
 
