@@ -265,14 +265,17 @@ class _Settle:
         self.measures, self.tol, self.window_s = measures, tol_deg, window_s
         self._hist: deque = deque()
 
-    def update(self, t: float, angles: dict) -> float | None:
-        vals = [angles[m] for m in self.measures]
+    def update(self, t: float, angles: dict, needed: bool = True) -> float | None:
+        """Record this frame; when `needed` (about to enter the position), say since when it is still."""
         if self.tol is None:
             return t
+        vals = [angles[m] for m in self.measures]
         hist = self._hist
         hist.append((t, vals))
         while hist and t - hist[0][0] > self.HORIZON_S:
             hist.popleft()
+        if not needed:
+            return None
         since = t
         for ht, hv in reversed(hist):
             if any(a == a and b == b and abs(a - b) > self.tol for a, b in zip(hv, vals)):
@@ -366,19 +369,17 @@ class Evaluator:
             side, angles, pos_ok = None, nan_measures(), False
 
         # Position with hysteresis in time; entering and leaving are back-dated to when they began.
-        settled_since = self._settle.update(t, angles) if pose.detected else None
+        settled_since = (self._settle.update(t, angles, needed=bool(pos_ok) and not self.in_position
+                                             and self._enter_since is None) if pose.detected else None)
         if not self.in_position:
-            if pos_ok and settled_since is None:
-                # Still moving into the position (knees straightening...): the set starts once still.
-                self._enter_since = None
-                self._pending_good_s = 0.0
-            elif pos_ok:
-                if self._enter_since is None:
-                    # Dated from when the body came to rest; that stillness was in position, so it counts.
+            if pos_ok:
+                if self._enter_since is None and settled_since is not None:
+                    # Dated from when the body came to rest (before that it was still moving into the
+                    # position: knees straightening...); that stillness was in position, so it counts.
                     self._enter_since = settled_since
                     holding = spec.hold is not None and spec.hold.at == "position"
                     self._pending_good_s = t - settled_since - dt if holding else 0.0
-                if t - self._enter_since >= spec.position.enter_s:
+                if self._enter_since is not None and t - self._enter_since >= spec.position.enter_s:
                     self.in_position = True
                     self._exit_since = None
                     self.sets.append(SetRecord(self._enter_since, t))
