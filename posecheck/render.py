@@ -115,7 +115,7 @@ class AngleAnnotator:
                 y -= 20  # stack labels that share a joint
             used.append((x, y))
             color = (255, 255, 255) if m not in failing else (120, 120, 255)
-            draw_text(image, f"{m} {v:.0f}", (x, y), self.scale, color, 1, bg=(30, 30, 30), pad=2)
+            draw_text(image, f"{m} {round(v):d}", (x, y), self.scale, color, 1, bg=(30, 30, 30), pad=2)
         return image
 
 
@@ -161,13 +161,14 @@ class HudAnnotator:
         if fps is not None:
             draw_text(image, f"{fps:4.1f} FPS", (W - int(110 * s), ty), 0.55 * s)
             ty += int(22 * s)
-        for stage, ms in (timings_ms or {}).items():
-            draw_text(image, f"{stage:>5} {ms:5.1f} ms", (W - int(130 * s), ty), 0.45 * s, (220, 220, 220), 1,
-                      pad=2)
-            ty += int(18 * s)
+        if timings_ms:
+            # One small line along the bottom edge: a column of figures in a corner would hide the body.
+            line = "ms/frame " + "  ".join(f"{stage} {ms:.1f}" for stage, ms in timings_ms.items())
+            draw_text(image, line, (4, H - int(12 * s)), 0.42 * s, (220, 220, 220), 1, pad=2)
         draw_text(image, f"t {frame.t_s:6.2f} s", (W - int(130 * s), H - int(12 * s)), 0.5 * s)
         if banner:
-            self._centered(image, banner, H // 2, 0.9 * s, bg=(90, 60, 20))
+            # High in the frame: the body is usually in its middle.
+            self._centered(image, banner, int(H * 0.3), 0.9 * s, bg=(90, 60, 20))
         if guidance:
             # Above the cue line when both are shown: the cue is the more urgent of the two.
             gy = H - int(50 * s) - (int(56 * s) if cue else 0)
