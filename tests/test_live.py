@@ -344,3 +344,23 @@ def test_the_image_is_mirrored_like_a_mirror(sag_recording):
     shoulder_x = plank_points()["shoulder"][0]
     assert arm_x(shown[False]) == pytest.approx(shoulder_x, abs=4)
     assert arm_x(shown[True]) == pytest.approx(W - shoulder_x, abs=4)
+
+
+def test_ctrl_c_from_the_terminal_prints_the_summary_and_writes_the_report(sag_recording, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    out_json = tmp_path / "r.json"
+    proc = subprocess.Popen([sys.executable, "-m", "posecheck", "live", "-e", "plank", "--source",
+                             str(sag_recording), "--headless", "--no-voice", "--json", str(out_json)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Wait until it is judging (the first line of events), then press Ctrl-C.
+    first = proc.stdout.readline() + proc.stdout.readline()
+    assert "live: plank" in first
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "Session summary: Plank" in out and "(interrupted)" in out and "Traceback" not in err
+    report = json.loads(out_json.read_text())
+    assert report["partial"] is True and 0 < report["source"]["frames"] < 720

@@ -122,3 +122,17 @@ def test_espeak_without_a_sound_device_turns_the_voice_off_with_the_reason(tmp_p
     choice = open_voice(True)
     assert choice.voice is None
     assert choice.message.startswith("Voice off: espeak-ng found, but no sound output device")
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed (apt install espeak-ng)")
+def test_the_live_loop_speaks_the_sag_cue(tmp_path):
+    from posecheck.live import run_live
+    from posecheck.sources import open_live_frames
+    from posecheck.specs import load_spec
+    from test_live import sag_plank, write_recording
+    rec = write_recording(tmp_path / "r.jsonl", sag_plank, 8.0)
+    voice = Voice(EspeakEngine(audio=False))
+    with open_live_frames(rec, realtime=False) as frames:
+        run_live(load_spec("plank"), frames, voice=voice)  # closes the voice, letting the last words finish
+    said = [u.text for u in voice.log if u.fate == "said"]
+    assert said == ["Set 1 started", "Hips are sagging: lift them"]
