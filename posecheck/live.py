@@ -529,7 +529,7 @@ def run_live(spec: Spec, frames: NewestFrameReader, *, estimator: PoseEstimator 
         for ev in evs:
             if on_event is not None:
                 on_event(ev)
-            if voice is not None and ev.kind in ("cue", "guide", "target", "set", "timer", "reset"):
+            if voice is not None and ev.kind in ("cue", "guide", "target", "set", "timer", "reset", "rep"):
                 voice.say(_spoken(ev), ev.priority)
 
     if est is not None and warm_up:
@@ -670,11 +670,17 @@ def run_live(spec: Spec, frames: NewestFrameReader, *, estimator: PoseEstimator 
 
 
 def _spoken(ev: LiveEvent) -> str:
+    """Short words for the voice: "10 seconds" for a timer milestone, "3" for a rep, "Set 2 started"."""
+    import re
+
+    text = ev.text
+    if ev.kind == "rep":
+        return text.split(" ")[1]  # "Rep 3 (good)" -> "3"
     if ev.kind == "timer":
-        return ev.text.split(" of good form")[0].split(":")[0]
-    if ev.kind == "set":
-        return ev.text.split(":")[0]
-    return ev.text
+        text = text.split(" of good form")[0].split(":")[0]
+    elif ev.kind == "set":
+        text = text.split(":")[0]
+    return re.sub(r"(\d+) s\b", r"\1 seconds", text)  # a speech engine reads "s" as the letter
 
 
 def _paused(image: np.ndarray) -> np.ndarray:

@@ -140,3 +140,12 @@ def test_the_live_loop_speaks_the_sag_cue(tmp_path):
         run_live(load_spec("plank"), frames, voice=voice)  # closes the voice, letting the last words finish
     said = [u.text for u in voice.log if u.fate == "said"]
     assert said == ["Set 1 started", "Hips are sagging: lift them"]
+
+
+def test_announcements_are_spoken_short_and_say_seconds_not_s():
+    from posecheck.live import LiveEvent, _spoken
+    assert _spoken(LiveEvent(0, "timer", "10 s of good form")) == "10 seconds"
+    assert _spoken(LiveEvent(0, "target", "20 s: well done")) == "20 seconds: well done"
+    assert _spoken(LiveEvent(0, "set", "Set 2 started after 3 s of rest: hold 20 s of good form")) == \
+        "Set 2 started after 3 seconds of rest"
+    assert _spoken(LiveEvent(0, "rep", "Rep 3 (good)")) == "3"
