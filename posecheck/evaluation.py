@@ -26,6 +26,7 @@ __all__ = ["FrameResult", "FaultEvent", "HoldRecord", "RepRecord", "SetRecord", 
 
 STATES = ("absent", "setup", "good", "fault", "unknown")
 MAX_DT_S = 0.5  # a gap in the frames (dropped camera frames, a cut) counts at most this long
+TOP_TOL_DEG = 4.0  # held at the top of a rep: within this of the top (MediaPipe jitter is ~1-2 deg)
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,7 @@ class _Settle:
     when the body came to rest, not from when a threshold was crossed on the way, keeps the hold timer exact.
     """
 
-    HORIZON_S = 2.0
+    HORIZON_S = 4.0
 
     def __init__(self, measures: list[str], tol_deg: float | None, window_s: float):
         self.measures, self.tol, self.window_s = measures, tol_deg, window_s
@@ -283,6 +284,23 @@ class _Settle:
             since = ht
         return since if t - since >= self.window_s else None
 
+    def last_still_before(self, t_end: float) -> float | None:
+        """The latest time <= t_end at which the measures had been still for window_s (from the history)."""
+        if self.tol is None:
+            return t_end
+        hist = [h for h in self._hist if h[0] <= t_end]
+        for j in range(len(hist) - 1, -1, -1):
+            tj, vj = hist[j]
+            k = j
+            while k > 0 and tj - hist[k - 1][0] <= self.window_s:
+                k -= 1
+                if any(a == a and b == b and abs(a - b) > self.tol for a, b in zip(hist[k][1], vj)):
+                    break
+            else:
+                if tj - hist[k][0] >= self.window_s * 0.9:
+                    return tj
+        return None
+
 
 class Evaluator:
     """Judges a stream of poses against one spec; see the module docstring for the timing rules."""
@@ -300,6 +318,9 @@ class Evaluator:
         self._checks = [_CheckState(c) for c in spec.checks]
         self._settle = _Settle([r.measure for r in spec.position.require], spec.position.settle_deg,
                                spec.position.settle_s)
+        self._top_settle = _Settle([spec.reps.measure] if spec.reps else [], TOP_TOL_DEG, 0.25)
+        self._top_best = -math.inf
+        self._credits: deque = deque()  # (t, seconds) credited to the hold lately, to take back on leaving
         self._reps = _RepCounter(spec) if spec.reps else None
         self.holds: list[HoldRecord] = []
         self.sets: list[SetRecord] = []
@@ -340,6 +361,21 @@ class Evaluator:
     def _open_hold(self, start_s: float) -> None:
         self._hold = HoldRecord(start_s, start_s)
         self._target_announced = False
+
+    def _leave_position(self, lost_at: float) -> float:
+        """The set ended: date its end from when the body started moving out of the hold (the lowering of a
+        cobra still meets the position's ranges for a while), and take back the good time credited after."""
+        end = lost_at
+        if self.spec.hold is not None and self.spec.hold.at == "position" and self._hold is not None:
+            still = self._settle.last_still_before(lost_at)
+            if still is not None and still < lost_at:
+                end = max(still, self._hold.start_s)
+                for ct, credit in self._credits:
+                    if ct > end:
+                        self._hold.good_s -= credit
+                self._hold.good_s = max(self._hold.good_s, 0.0)
+        self._credits.clear()
+        return end
 
     def _close_hold(self, end_s: float) -> None:
         if self._hold is not None:
@@ -395,7 +431,7 @@ class Evaluator:
                     self._exit_since = t
                 if t - self._exit_since >= spec.position.exit_s:
                     self.in_position = False
-                    end = self._exit_since
+                    end = self._leave_position(self._exit_since)
                     self._enter_since = self._exit_since = None
                     cur = self.sets[-1]
                     cur.end_s = end
@@ -442,12 +478,20 @@ class Evaluator:
                     if fid not in active:
                         active.append(fid)
 
-        # Hold at the top of a rep (bridge): opened and closed by the rep phase.
+        # Hold at the top of a rep (bridge): the time held still at the top, not the way up and down. It opens
+        # once the rep measure has settled at the top (dated from then) and closes when it drops away from it.
         if spec.hold and spec.hold.at == "top" and self._reps is not None:
-            if self._reps.at_top and self._hold is None and self.in_position:
-                self._open_hold(t)
-            elif not self._reps.at_top and self._hold is not None:
-                self._close_hold(t)
+            x = self._reps.d * angles[self._reps.r.measure]  # larger is further toward the top
+            top_since = self._top_settle.update(t, angles, needed=self._reps.at_top and self._hold is None)
+            if self._hold is None:
+                if self._reps.at_top and self.in_position and top_since is not None:
+                    self._open_hold(top_since)
+                    self._top_best = x
+                    self._pending_good_s = t - top_since - dt
+            elif x == x:
+                self._top_best = max(self._top_best, x)
+                if not self._reps.at_top or self._top_best - x > TOP_TOL_DEG:
+                    self._close_hold(t)
 
         # State.
         if not pose.detected:
@@ -471,6 +515,9 @@ class Evaluator:
                 self._pending_good_s += dt
             elif self._hold is not None:
                 self._hold.good_s += self._pending_good_s + dt
+                self._credits.append((t, self._pending_good_s + dt))
+                while self._credits and t - self._credits[0][0] > _Settle.HORIZON_S:
+                    self._credits.popleft()
                 self._pending_good_s = 0.0
         if self._hold is not None:
             self._hold.end_s = t
@@ -508,6 +555,8 @@ class Evaluator:
     def finish(self) -> None:
         """Close what is open at the end of the input."""
         t = self._prev_t if self._prev_t is not None else 0.0
+        if self._exit_since is not None and self.in_position:
+            t = self._leave_position(self._exit_since)  # the input ended while the person was leaving
         if self._hold is not None:
             self._close_hold(t)
         if self.in_position and self.sets:

@@ -101,7 +101,7 @@ def bridge_points(lift: float) -> dict:
     # The hip rises from the floor to the shoulder-knee line.
     t = 0.55
     line = (shoulder[0] + (knee[0] - shoulder[0]) * t, shoulder[1] + (knee[1] - shoulder[1]) * t)
-    floor_hip = (line[0], FLOOR_Y - 20)
+    floor_hip = (line[0], FLOOR_Y - 5)
     top_hip = (line[0], line[1] + 4)
     hip = (floor_hip[0] + (top_hip[0] - floor_hip[0]) * lift, floor_hip[1] + (top_hip[1] - floor_hip[1]) * lift)
     ear = (120.0, FLOOR_Y - 25)
