@@ -203,8 +203,20 @@ def test_report_of_a_sample_clip_in_a_real_browser(sample_videos, tmp_path):
         pytest.skip("no rendered sample clip with a fault in sample_videos/ yet")
     clip = clips[0]
     truth = json.loads(clip.with_suffix(".truth.json").read_text())
-    out = tmp_path / f"{clip.stem}.html"
-    score(clip, truth.get("exercise", "plank"), html=out)
+    out, video = tmp_path / f"{clip.stem}.html", tmp_path / f"{clip.stem}_annotated.mp4"
+    report = score(clip, truth["exercise"], html=out, annotated_video=video)  # one model run for both
     result = open_in_browser(out, tmp_path / f"report_{clip.stem}.png")
     assert_looks_right(result, tmp_path / f"report_{clip.stem}.png")
     assert "blank canvas" not in out.read_text()  # the snapshots are frames of the video
+    # The annotated video: every frame of the input, with the judging drawn over the picture.
+    import cv2
+    drawn, original = cv2.VideoCapture(str(video)), cv2.VideoCapture(str(clip))
+    assert int(drawn.get(cv2.CAP_PROP_FRAME_COUNT)) == len(report.frames)
+    fault_frame = next(i for i, f in enumerate(report.frames) if f.state == "fault")
+    for cap in (drawn, original):
+        cap.set(cv2.CAP_PROP_POS_FRAMES, fault_frame)
+    (_, a), (_, b) = drawn.read(), original.read()
+    assert a.shape == b.shape
+    top = a[:10, :, :].reshape(-1, 3).mean(axis=0)  # the state bar: fault red (BGR)
+    assert top[2] > 150 and top[1] < 110
+    assert (np.abs(a.astype(int) - b.astype(int)).sum(axis=2) > 60).mean() > 0.03
