@@ -272,6 +272,8 @@ class _Settle:
             return t
         vals = [angles[m] for m in self.measures]
         hist = self._hist
+        if hist and t - hist[-1][0] > MAX_DT_S:
+            hist.clear()  # a gap (nobody in view): stillness before it says nothing about now
         hist.append((t, vals))
         while hist and t - hist[0][0] > self.HORIZON_S:
             hist.popleft()
