@@ -241,6 +241,9 @@ class LiveStats:
     delivered: int = 0
     wall_s: float = 0.0
     cue_latency_ms: list[float] = field(default_factory=list)
+    # Every judged frame, from its arrival to its picture shown (or its events printed): the latency any cue
+    # would have had on that frame.
+    frame_latency_ms: list[float] = field(default_factory=list)
     _first: float | None = None
     _last: float | None = None
     _recent: list = field(default_factory=list)
@@ -626,6 +629,7 @@ def run_live(spec: Spec, frames: NewestFrameReader, *, estimator: PoseEstimator 
                 recorder.write(pose)
             if writer is not None and frame is not None:
                 writer.add(frame.image, frame.t_s)
+            stats.frame_latency_ms.append((clock() - arrival.arrived_s) * 1000.0)
             stats.add({"wait": t_b - t_a, "pose": pose_s, "judge": t_d - t_c, "draw": t_e - t_d,
                        "show": t_f - t_e}, clock())
             if key in KEY_QUIT:
