@@ -168,7 +168,7 @@ class HudAnnotator:
         draw_text(image, f"t {frame.t_s:6.2f} s", (W - int(130 * s), H - int(12 * s)), 0.5 * s)
         if banner:
             # High in the frame: the body is usually in its middle.
-            self._centered(image, banner, int(H * 0.3), 0.9 * s, bg=(90, 60, 20))
+            self._centered(image, banner, int(H * 0.38), 0.9 * s, bg=(90, 60, 20))
         if guidance:
             # Above the cue line when both are shown: the cue is the more urgent of the two.
             gy = H - int(50 * s) - (int(56 * s) if cue else 0)
