@@ -51,7 +51,7 @@ def live(exercise, camera, source, headless, json_path, record_path, video_path,
     keep up with are dropped, as with a camera.
     """
     from ..atomic import check_writable
-    from ..live import FrameCollector, WindowDisplay, format_event, run_live, summary_lines  # noqa: F401
+    from ..live import WindowDisplay, format_event, run_live, summary_lines
     from ..report import write_json
     from ..sources import open_live_frames
     from ..specs import load_spec
