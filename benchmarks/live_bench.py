@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from posecheck.api import score  # noqa: E402
+from posecheck.errors import PosecheckError  # noqa: E402
 from posecheck.live import FrameCollector, WindowDisplay, run_live  # noqa: E402
 from posecheck.sources import open_live_frames  # noqa: E402
 from posecheck.specs import load_spec  # noqa: E402
@@ -108,7 +109,11 @@ def main() -> int:
     all_lat: list[float] = []
     all_frame_lat: list[float] = []
     for path, ex in clips:
-        r = bench(path, ex, args.window, not args.no_compare, args.model_complexity, not args.no_pipeline)
+        try:
+            r = bench(path, ex, args.window, not args.no_compare, args.model_complexity, not args.no_pipeline)
+        except PosecheckError as e:  # a clip being rendered right now, say
+            print(f"\n{path.name}: skipped ({e})")
+            continue
         all_lat += r["cue_latency_ms"]
         print(f"\n{r['clip']} ({r['exercise']}, {r['size']} @ {r['fps_source']:g} fps)")
         print(f"  judged {r['frames']} of {r['delivered']} frames ({r['dropped']} dropped): {r['fps']:.1f} FPS")
