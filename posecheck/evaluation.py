@@ -26,6 +26,7 @@ __all__ = ["FrameResult", "FaultEvent", "HoldRecord", "RepRecord", "SetRecord", 
 
 STATES = ("absent", "setup", "good", "fault", "unknown")
 MAX_DT_S = 0.5  # a gap in the frames (dropped camera frames, a cut) counts at most this long
+STALL_S, STALL_DEG = 1.0, 1.5  # a rep whose measure gains less than STALL_DEG for STALL_S has stalled
 TOP_TOL_DEG = 4.0  # held at the top of a rep: within this of the top (MediaPipe jitter is ~1-2 deg)
 
 
@@ -143,6 +144,7 @@ class _RepCounter:
         self.faults: list[str] = []
         self.top_since: float | None = None
         self.top_s = 0.0
+        self.best_t = 0.0
         self.last_extreme: str | None = None
         self.last_entry_t: float | None = None
         self.halves = 0
@@ -191,17 +193,24 @@ class _RepCounter:
         if self.phase == "rest":
             if x > start:
                 self.phase, self.start_t, self.best, self.faults = "up", t, x, []
-                self.top_s, self.top_since = 0.0, None
+                self.top_s, self.top_since, self.best_t = 0.0, None, t
             return None
+        if x > self.best + STALL_DEG:
+            self.best_t = t
         self.best = max(self.best, x)
         if self.phase == "up":
+            short = r.short_fault
             if x >= peak:
                 self.phase, self.top_since = "top", t
-            elif x < self.best - hyst and r.short_fault and r.short_fault not in self.faults:
-                # Turned back before the top: the rep is short, say so now rather than at its end.
-                self.faults.append(r.short_fault)
-                events.append(r.short_fault)
-                self.phase = "down"
+                if short in self.faults:  # told to go higher, and did: the rep is not short after all
+                    self.faults.remove(short)
+            elif short and short not in self.faults and (x < self.best - hyst or t - self.best_t >= STALL_S):
+                # Turned back, or stalled, below the top: say so now (while it can still be fixed), not at
+                # the end of the rep.
+                self.faults.append(short)
+                events.append(short)
+                if x < self.best - hyst:
+                    self.phase = "down"
             elif x < start - hyst:
                 return self._end(t)
             return None
@@ -286,6 +295,19 @@ class _Settle:
             since = ht
         return since if t - since >= self.window_s else None
 
+    def still_now(self) -> bool:
+        """Have the measures stayed within tol_deg of their latest values for the last window_s?"""
+        hist = self._hist
+        if self.tol is None or not hist:
+            return True
+        t, vals = hist[-1]
+        for ht, hv in reversed(hist):
+            if any(a == a and b == b and abs(a - b) > self.tol for a, b in zip(hv, vals)):
+                return False
+            if t - ht >= self.window_s:
+                return True
+        return False
+
     def last_still_before(self, t_end: float) -> float | None:
         """The latest time <= t_end at which the measures had been still for window_s (from the history)."""
         if self.tol is None:
@@ -321,8 +343,9 @@ class Evaluator:
         self._settle = _Settle([r.measure for r in spec.position.require], spec.position.settle_deg,
                                spec.position.settle_s)
         self._top_settle = _Settle([spec.reps.measure] if spec.reps else [], TOP_TOL_DEG, 0.25)
-        self._top_best = -math.inf
+        self._top_best, self._top_last_t = -math.inf, 0.0
         self._credits: deque = deque()  # (t, seconds) credited to the hold lately, to take back on leaving
+        self._needs_still = any(c.when == "still" for c in spec.checks)
         self._reps = _RepCounter(spec) if spec.reps else None
         self.holds: list[HoldRecord] = []
         self.sets: list[SetRecord] = []
@@ -459,8 +482,9 @@ class Evaluator:
                     text = self._rep_fault_text(fid)
                     new_faults.append(FaultEvent(fid, text, "major", t))
             at_top = self._reps.at_top if self._reps else False
+            still = self._settle.still_now() if self._needs_still else True
             for cs in self._checks:
-                if cs.check.when == "top" and not at_top:
+                if (cs.check.when == "top" and not at_top) or (cs.check.when == "still" and not still):
                     cs.reset()
                     continue
                 status = cs.update(angles[cs.check.measure], t)
@@ -488,12 +512,22 @@ class Evaluator:
             if self._hold is None:
                 if self._reps.at_top and self.in_position and top_since is not None:
                     self._open_hold(top_since)
-                    self._top_best = x
+                    self._top_best, self._top_last_t = x, t
+                    self._credits.clear()
                     self._pending_good_s = t - top_since - dt
             elif x == x:
+                if x >= self._top_best - 1.0:
+                    self._top_last_t = t
                 self._top_best = max(self._top_best, x)
                 if not self._reps.at_top or self._top_best - x > TOP_TOL_DEG:
-                    self._close_hold(t)
+                    # The hold ended when the hips last were at the top, not when the drop became clear.
+                    end = self._top_last_t
+                    for ct, credit in self._credits:
+                        if ct > end:
+                            self._hold.good_s -= credit
+                    self._hold.good_s = max(self._hold.good_s, 0.0)
+                    self._credits.clear()
+                    self._close_hold(end)
 
         # State.
         if not pose.detected:

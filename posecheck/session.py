@@ -93,17 +93,23 @@ class Session:
 
 def _verdict(spec: Spec, s: Summary, n_frames: int) -> tuple[str, list[str]]:
     """A plain-language verdict and the faults to fix first (most time or most reps first)."""
-    checks = {c.id: c for c in spec.checks}
-    ranked = sorted(s.fault_s.items(), key=lambda kv: -kv[1])
+    def cue_of(fid: str) -> str:
+        for c in spec.checks:
+            if c.id == fid:
+                return c.cue
+        if spec.reps and fid == spec.reps.short_fault and spec.reps.short_cue:
+            return spec.reps.short_cue
+        if spec.tempo and fid == spec.tempo.fault:
+            return spec.tempo.cue
+        return fid.replace("_", " ")
+
     fixes: list[str] = []
-    for fid, sec in ranked:
-        cue = checks[fid].cue if fid in checks else fid.replace("_", " ")
-        fixes.append(f"{cue} ({sec:.1f} s)")
+    # Rep-level faults first by count (a short rep is the thing to fix), then frame faults by time.
     for fid, count in sorted(s.rep_faults.items(), key=lambda kv: -kv[1]):
-        if not any(f.startswith(fid) for f in fixes):
-            text = (spec.reps.short_cue if spec.reps and fid == spec.reps.short_fault else
-                    spec.tempo.cue if spec.tempo and fid == spec.tempo.fault else fid.replace("_", " "))
-            fixes.append(f"{text} ({count} rep{'s' if count != 1 else ''})")
+        fixes.append(f"{cue_of(fid)} ({count} rep{'s' if count != 1 else ''})")
+    for fid, sec in sorted(s.fault_s.items(), key=lambda kv: -kv[1]):
+        if fid not in s.rep_faults:
+            fixes.append(f"{cue_of(fid)} ({sec:.1f} s)")
     fixes = fixes[:3]
     judged = s.state_s.get("good", 0.0) + s.state_s.get("fault", 0.0)
     if judged <= 0 and s.reps == 0:

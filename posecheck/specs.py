@@ -105,8 +105,9 @@ class Check(Range):
     id: str
     cue: str = Field(min_length=1)
     severity: Literal["major", "minor"] = "major"
-    when: Literal["position", "top"] = Field(
-        "position", description='"position": whenever in position; "top": only at the top of a rep')
+    when: Literal["position", "top", "still"] = Field(
+        "position", description='"position": whenever in position; "top": only at the top of a rep; '
+        '"still": only while the position is held still (a shape fault, not the way into or out of the hold)')
     debounce_s: float = Field(0.3, ge=0, description="the fault must persist this long before it is cued")
     clear_s: float = Field(0.2, ge=0, description="and be gone this long before it clears")
     hysteresis_deg: float = Field(2.0, ge=0, description="a fault clears only this far back inside the range")
