@@ -49,12 +49,15 @@ class ClipResult:
     clean: bool = False
     detected_frac: float = 1.0
     size_deg: dict = field(default_factory=dict)  # fault -> injected size
+    holds_n: int = 1
+    hold_at: str = "position"
 
     @property
     def hold_err_s(self) -> float | None:
+        """Reported minus true good-form seconds; per hold for the top holds of rep exercises."""
         if self.hold_truth_s is None or self.hold_got_s is None:
             return None
-        return self.hold_got_s - self.hold_truth_s
+        return (self.hold_got_s - self.hold_truth_s) / (self.holds_n if self.hold_at == "top" else 1)
 
 
 def _truth_measures(truth_jsonl: Path, side: str) -> tuple[list[float], list[dict]]:
@@ -127,7 +130,7 @@ def evaluate_clip(video: Path, spec: Spec | None = None, cache_dir: Path | None 
     cues = list(report.cues)
     matched_cues: set[int] = set()
     for f in truth.get("faults", []):
-        res.size_deg[f["fault"]] = f.get("size_deg")
+        res.size_deg[f["fault"]] = f.get("requested_size_deg", f.get("size_deg"))  # the nominal size
     for fid, chk in checks.items():
         injected = [(f["onset_s"], f["end_s"]) for f in truth.get("faults", []) if f["fault"] == fid]
         mask = []
@@ -194,6 +197,8 @@ def evaluate_clip(video: Path, spec: Spec | None = None, cache_dir: Path | None 
             if _in_any(ts[i], [(h["start_s"], h["end_s"] - 1e-9) for h in holds]) and not _in_any(ts[i], bad_ivs):
                 good += dt
         res.hold_truth_s, res.hold_got_s = good, report.summary.good_hold_s
+        res.holds_n = max(len(holds), 1)
+        res.hold_at = spec.hold.at
     return res, report
 
 
@@ -265,7 +270,7 @@ def _f(x, nd=2, unit="") -> str:
 
 def markdown_table(results: list[ClipResult]) -> str:
     lines = ["| clip | exercise | detected | angle err median/p95 (deg) | faults: events found / recall, "
-             "frame P/R, latency | hold err (s) | reps got/truth (good) | false cues |",
+             "frame P/R, latency | hold err (s; per hold at a rep top) | reps got/truth (good) | false cues |",
              "|---|---|---|---|---|---|---|---|"]
     for r in results:
         ang = ", ".join(f"{m} {med:.1f}/{p95:.1f}" for m, (med, p95, _) in list(r.angle_err.items())[:3])

@@ -308,17 +308,18 @@ class _Settle:
                 return True
         return False
 
-    def last_still_before(self, t_end: float) -> float | None:
+    def last_still_before(self, t_end: float, tol_deg: float | None = None) -> float | None:
         """The latest time <= t_end at which the measures had been still for window_s (from the history)."""
         if self.tol is None:
             return t_end
+        tol = self.tol if tol_deg is None else tol_deg
         hist = [h for h in self._hist if h[0] <= t_end]
         for j in range(len(hist) - 1, -1, -1):
             tj, vj = hist[j]
             k = j
             while k > 0 and tj - hist[k - 1][0] <= self.window_s:
                 k -= 1
-                if any(a == a and b == b and abs(a - b) > self.tol for a, b in zip(hist[k][1], vj)):
+                if any(a == a and b == b and abs(a - b) > tol for a, b in zip(hist[k][1], vj)):
                     break
             else:
                 if tj - hist[k][0] >= self.window_s * 0.9:
@@ -392,7 +393,8 @@ class Evaluator:
         cobra still meets the position's ranges for a while), and take back the good time credited after."""
         end = lost_at
         if self.spec.hold is not None and self.spec.hold.at == "position" and self._hold is not None:
-            still = self._settle.last_still_before(lost_at)
+            # A tighter tolerance than for settling: the first degrees of a slow lowering are the start of it.
+            still = self._settle.last_still_before(lost_at, tol_deg=1.5)
             if still is not None and still < lost_at:
                 end = max(still, self._hold.start_s)
                 for ct, credit in self._credits:
