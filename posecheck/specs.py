@@ -94,7 +94,7 @@ class Position(_Model):
     enter_s: float = Field(0.5, ge=0, description="how long the position must hold before judging starts")
     exit_s: float = Field(1.0, ge=0, description="how long it must be lost before the set counts as ended")
     settle_deg: float | None = Field(
-        2.5, gt=0, description="getting into position is not holding it: the set starts once the position's "
+        4.0, gt=0, description="getting into position is not holding it: the set starts once the position's "
         "measures have stayed within this many degrees for settle_s (and is dated from when they did)")
     settle_s: float = Field(0.4, ge=0)
 
