@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from .atomic import check_writable
-from .errors import SourceError
+from .errors import NoPersonError, SourceError
 from .recording import RecordingHeader, RecordingWriter
 from .report import Report, write_json
 from .session import Session
@@ -96,6 +96,10 @@ def score_outputs(stream: PoseStream, spec: Spec, *, progress: ProgressFn | None
         report = score_stream(stream, spec, progress, on_step if sinks else None)
         if report.source.frames == 0:
             raise SourceError(f"{stream.info.path}: no frames to score")
+        if not report.partial and not any(f.detected for f in report.frames):
+            raise NoPersonError(
+                f"{stream.info.path}: no person was detected in any of its {report.source.frames} frame(s); "
+                "film the whole body from the side, in good light, and try again")
     except BaseException:
         if writer is not None:
             writer.close(commit=False)
@@ -119,10 +123,14 @@ def record(path: str | os.PathLike, out: str | os.PathLike, *, model: str | os.P
     with open_poses(path, model=model, model_complexity=model_complexity) as stream:
         info = stream.info
         header = RecordingHeader(width=info.width, height=info.height, fps=info.fps, source=Path(path).name)
-        n = 0
+        n = seen = 0
         with RecordingWriter(out, header) as w:
             for n, (_frame, pose) in enumerate(stream, 1):
                 w.write(pose)
+                seen += pose.detected
                 if progress is not None:
                     progress(n, pose.t_s)
+            if n and not seen:  # raised inside the writer: no file is left behind
+                raise NoPersonError(f"{path}: no person was detected in any of its {n} frame(s); nothing to "
+                                    "record (film the whole body from the side, in good light)")
         return n

@@ -251,8 +251,13 @@ def run(argv=None) -> int:
     except click.exceptions.Abort:
         click.echo("Error: interrupted", err=True)
         return 130
+    except click.UsageError as e:
+        # One line, like every other error, with where to read more.
+        cmd = e.ctx.command_path if e.ctx is not None else "posecheck"
+        click.echo(f"Error: {e.format_message()} (see `{cmd} --help`)", err=True)
+        return EXIT_BAD_INPUT
     except click.ClickException as e:
-        e.show()
+        click.echo(f"Error: {e.format_message()}", err=True)
         return e.exit_code
     except KeyboardInterrupt:
         click.echo("Error: interrupted", err=True)

@@ -8,6 +8,7 @@
      |    +-- SourceOpenError       missing, unreadable or not a video / image / recording
      |    +-- RecordingFormatError  a landmark recording with a bad line (names the line)
      |    +-- TimestampError        timestamps that do not increase
+     |    +-- NoPersonError         nobody in view in the whole input
      +-- ModelError                 the pose model cannot be loaded or run
      +-- ReportError                an output cannot be written
 
@@ -25,6 +26,7 @@ __all__ = [
     "SourceOpenError",
     "RecordingFormatError",
     "TimestampError",
+    "NoPersonError",
     "ModelError",
     "ReportError",
 ]
@@ -60,6 +62,10 @@ class RecordingFormatError(SourceError):
 
 class TimestampError(SourceError):
     """Frame timestamps go backwards or repeat where they must increase."""
+
+
+class NoPersonError(SourceError):
+    """The pose model found nobody in any frame: nothing can be judged."""
 
 
 class ModelError(PosecheckError):

@@ -535,7 +535,8 @@ class Evaluator:
         if not pose.detected:
             state = "absent"
         elif not self.in_position:
-            state = "setup"
+            # Cannot tell whether the person is in position (legs out of the picture...): unknown, not setup.
+            state = "unknown" if pos_ok is None else "setup"
         elif active:
             state = "fault"
         elif unknown:

@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from .errors import PosecheckError, SourceOpenError
+from .errors import NoPersonError, PosecheckError, SourceOpenError
 from .evaluation import Evaluator
 from .geometry import MEASURES
 from .landmarks import Pose
@@ -235,6 +235,9 @@ def load_clip(inp: InputRange | str, *, model=None, model_complexity: int = 1, c
         if cache is not None:
             cache[key] = (info, poses)
     clip = Clip(inp, info, tuple(poses))
+    if poses and not any(p.detected for p in poses):
+        raise NoPersonError(f"{inp.path}: no person was detected in any of its {len(poses)} frame(s); film the "
+                            "whole body from the side, in good light")
     if not clip.in_range().any():
         end = poses[-1].t_s
         raise PosecheckError(f"{inp.label}: no frame in that time range (the input runs 0-{end:.2f} s)")
