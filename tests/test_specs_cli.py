@@ -75,7 +75,7 @@ def test_new_refuses_to_overwrite_and_bad_names(tmp_path, table_top_spec, capsys
     assert "snake_case" in capsys.readouterr().err
     nobody = write(tmp_path / "nobody.jsonl", lambda t: None, seconds=2)
     assert run(["specs", "new", "x", "--from", nobody, "-o", str(tmp_path / "x.toml")]) == 2
-    assert "no person detected" in capsys.readouterr().err and not (tmp_path / "x.toml").exists()
+    assert "no person was detected" in capsys.readouterr().err and not (tmp_path / "x.toml").exists()
 
 
 def test_list_says_where_each_spec_comes_from(tmp_path, monkeypatch, capsys):
