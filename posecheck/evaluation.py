@@ -485,9 +485,12 @@ class Evaluator:
                     new_faults.append(FaultEvent(fid, text, "major", t))
             at_top = self._reps.at_top if self._reps else False
             still = self._settle.still_now() if self._needs_still else True
+            leaving = self._exit_since is not None  # out of the position's ranges: no new verdicts
             for cs in self._checks:
                 if (cs.check.when == "top" and not at_top) or (cs.check.when == "still" and not still):
                     cs.reset()
+                    continue
+                if leaving and not cs.active:
                     continue
                 status = cs.update(angles[cs.check.measure], t)
                 if status == "established":

@@ -12,3 +12,21 @@ SAMPLES = ROOT / "sample_videos"
 @pytest.fixture
 def sample_videos() -> Path:
     return SAMPLES
+
+
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory) -> Path:
+    """Landmark recordings of the sample clips, made once per test session by the real model."""
+    return tmp_path_factory.mktemp("model_cache")
+
+
+@pytest.fixture(scope="session")
+def recordings(model_cache):
+    from posecheck.accuracy import _cached_recording
+
+    def get(name: str) -> Path:
+        video = SAMPLES / f"{name}.mp4"
+        if not video.exists():
+            pytest.fail(f"sample clip {video} is missing: the model tests need the bundled sample videos")
+        return _cached_recording(video, model_cache, recompute=False)
+    return get

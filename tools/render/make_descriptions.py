@@ -1,0 +1,231 @@
+#!/usr/bin/env python
+"""Write the clip descriptions in sample_videos/descriptions/ (one TOML per clip).
+
+The TOML files are the source of truth for rendering; this script only saves
+typing and keeps the set consistent.  Re-run it after changing a template, then
+re-render the clips whose description changed.
+
+    python tools/render/make_descriptions.py [--out sample_videos/descriptions]
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+CLOTHES = {
+    "blue": {"shirt": "#3060c0", "shorts": "#202020"},
+    "red": {"shirt": "#c03a5a", "shorts": "#2a2a3a"},
+    "green": {"shirt": "#2f8f5b", "shorts": "#303030"},
+    "orange": {"shirt": "#d08a20", "shorts": "#1d2d50"},
+    "purple": {"shirt": "#7a3fa0", "shorts": "#202020"},
+    "grey": {"shirt": "#8a8f96", "shorts": "#1a3a6a"},
+    "white": {"shirt": "#e8e8e4", "shorts": "#3a2a20"},
+}
+
+
+def toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return f'"{v}"'
+    if isinstance(v, float):
+        return f"{v:g}" if v != int(v) else f"{v:.1f}"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k} = {toml_value(x)}" for k, x in v.items()) + "}"
+    return str(v)
+
+
+class Clip:
+    def __init__(self, name, exercise, comment, body, clothes, side, duration_s, anchor, tempo="slow",
+                 camera=None, room=None):
+        self.name, self.exercise, self.comment = name, exercise, comment
+        self.head = {"name": name, "exercise": exercise, "tempo": tempo, "anchor": anchor,
+                     "body": {"preset": body}, "clothing": CLOTHES[clothes],
+                     "camera": dict({"side": side, "distance_m": 3.0, "height_m": 0.4, "fov_deg": 35.0}, **(camera or {})),
+                     "video": {"width": 640, "height": 480, "fps": 30, "duration_s": float(duration_s)}}
+        if room:
+            self.head["room"] = room
+        self.keys: list[dict] = []
+        self.faults: list[dict] = []
+        self.walks: list[dict] = []
+
+    def key(self, t, pose, **flags):
+        self.keys.append(dict(t_s=round(float(t), 3), pose=pose, **flags))
+        return self
+
+    def fault(self, fault, onset, full, release, end, **size):
+        self.faults.append(dict(fault=fault, **size, onset_s=round(onset, 3), full_s=round(full, 3),
+                                release_s=round(release, 3), end_s=round(end, 3)))
+        return self
+
+    def text(self) -> str:
+        out = [f"# {line}" for line in self.comment.splitlines()]
+        out += [f"{k} = {toml_value(v)}" for k, v in self.head.items()]
+        for k in self.keys:
+            out += ["", "[[timeline]]"] + [f"{a} = {toml_value(b)}" for a, b in k.items()]
+        for f in self.faults:
+            out += ["", "[[faults]]"] + [f"{a} = {toml_value(b)}" for a, b in f.items()]
+        for w in self.walks:
+            out += ["", "[[walks]]"] + [f"{a} = {toml_value(b)}" for a, b in w.items()]
+        return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------------------------ templates
+def plank(name, body, clothes, side, fault=None, size=None, forearm=False, hold_s=10.8, fault_at=4.0):
+    """From the knees into a (forearm) plank in 1.8 s, hold; optional fault 0.7 s in, 2.5 s held, 0.7 s out."""
+    ex = "forearm_plank" if forearm else "plank"
+    top = "forearm_plank" if forearm else "plank"
+    start = "kneeling_forearms" if forearm else "kneeling_hands"
+    what = f"{fault} {size} deg" if fault else "no fault"
+    c = Clip(name, ex, f"{ex}: from the knees into the {ex} (1.8 s), hold; {what}.", body, clothes, side,
+             2.2 + hold_s, "hands")
+    c.key(0.0, start).key(0.4, start).key(2.2, top, in_position=True, hold=True).key(2.2 + hold_s, top)
+    if fault:
+        c.fault(fault, fault_at, fault_at + 0.7, fault_at + 3.2, fault_at + 3.9, size_deg=float(size))
+    return c
+
+
+def bridge(name, body, clothes, side, reps, up_s=1.2, top_s=3.0, rest_s=0.6, low=None, tempo="slow", lead_s=0.8):
+    """Supine glute bridges; `low` = {rep index: size_deg} for reps that stop short of the top."""
+    low = low or {}
+    t = lead_s
+    c = Clip(name, "bridge", f"Glute bridge, {reps} reps ({up_s} s up, {top_s} s at the top, {up_s} s down)"
+             + (f"; reps {sorted(i + 1 for i in low)} stop short of the top (hips_too_low)" if low else "")
+             + ("; too fast" if tempo == "fast" else "") + ".", body, clothes, side, 0, "feet", tempo=tempo)
+    c.key(0.0, "bridge_bottom")
+    for r in range(reps):
+        c.key(t, "bridge_bottom", rep="start", in_position=True)
+        c.key(t + up_s, "bridge_top", in_position=True, hold=True)
+        c.key(t + up_s + top_s, "bridge_top", in_position=True)
+        end = t + 2 * up_s + top_s
+        last = r == reps - 1
+        if last:
+            c.key(end, "bridge_bottom", rep="end")
+        else:
+            c.key(end, "bridge_bottom", rep="end", in_position=True)
+        if r in low:
+            c.fault("hips_too_low", t, t + up_s, t + up_s + top_s, end, size_deg=float(low[r]))
+        t = end + rest_s
+    c.head["video"]["duration_s"] = round(t - rest_s + 0.5, 3)
+    return c
+
+
+def cat_cow(name, body, clothes, side, cycles, half_s, pause_s, tempo="slow"):
+    c = Clip(name, "cat_cow", f"Cat/cow on hands and knees: {cycles} cycles, {half_s} s per half-move, "
+             f"{pause_s} s pauses" + ("; too fast" if tempo == "fast" else "") + ".",
+             body, clothes, side, 0, "hands", tempo=tempo)
+    c.key(0.0, "tabletop").key(0.5, "tabletop", rep="start", in_position=True)
+    t = 0.5
+    for i in range(cycles):
+        t += 0.75 * half_s if i == 0 else half_s
+        c.key(t, "cat", in_position=True)
+        t += pause_s
+        c.key(t, "cat", in_position=True)
+        t += half_s
+        c.key(t, "cow", rep="end", in_position=True)
+        t += pause_s
+        if i < cycles - 1:
+            c.key(t, "cow", rep="start", in_position=True)
+        else:
+            c.key(t, "cow", in_position=True)
+    t += 0.6 * half_s + 0.4
+    c.key(t, "tabletop")
+    c.head["video"]["duration_s"] = round(t + 0.3, 3)
+    return c
+
+
+def cobra(name, body, clothes, side, hold_s=8.0, lift_m=None):
+    c = Clip(name, "cobra", "Prone, lift the chest into a cobra (hands by the chest, elbows bent, pelvis down), hold, "
+             "lower." + (f" The pelvis lifts {lift_m} m off the floor mid-hold (pelvis_off_floor)." if lift_m else ""),
+             body, clothes, side, 2.8 + hold_s + 2.0, "feet")
+    c.key(0.0, "prone").key(0.8, "prone").key(2.8, "cobra", in_position=True, hold=True)
+    c.key(2.8 + hold_s, "cobra").key(4.3 + hold_s, "prone")
+    if lift_m:
+        c.fault("pelvis_off_floor", 4.2, 5.0, 7.5, 8.3, size_m=float(lift_m))
+    return c
+
+
+def standing_walk(name, body, clothes, side):
+    c = Clip(name, "none", "Negative control: standing, a few steps forward, standing.", body, clothes, side, 6.5,
+             "none", camera={"distance_m": 4.2, "height_m": 1.0, "fov_deg": 35.0}, room={"mat": False})
+    c.key(0.0, "standing").key(6.5, "standing")
+    c.walks.append({"start_s": 1.3, "end_s": 4.7, "speed_mps": 0.55, "steps_per_s": 1.7})
+    return c
+
+
+def sitting(name, body, clothes, side):
+    c = Clip(name, "none", "Negative control: sitting on the floor, legs out, leaning on the hands.", body, clothes,
+             side, 7.0, "hips")
+    c.key(0.0, "long_sit").key(7.0, "long_sit")
+    return c
+
+
+def all_clips() -> list[Clip]:
+    c = []
+    # (a) the sample clips
+    c.append(plank("plank_sag_a", "average_male", "blue", "left", "hips_sagging", 15, hold_s=10.8, fault_at=6.0))
+    c.append(plank("forearm_plank_pike_a", "slim_female", "red", "right", "hips_piking", 15, forearm=True,
+                   hold_s=10.8, fault_at=6.0))
+    c.append(cobra("cobra_hold_a", "heavy_male", "green", "left", hold_s=8.0))
+    c.append(bridge("bridge_reps_a", "average_female", "orange", "left", 3, low={2: 20}))
+    c.append(cat_cow("cat_cow_a", "average_male", "purple", "right", 4, 1.8, 0.2))
+    c.append(plank("plank_clean_a", "slim_female", "grey", "left", hold_s=11.8))
+    c.append(standing_walk("none_standing_a", "heavy_male", "white", "right"))
+    # (c) the accuracy library
+    c.append(plank("plank_sag10_b", "average_female", "orange", "right", "hips_sagging", 10, hold_s=7.0))
+    c.append(plank("plank_sag25_c", "heavy_male", "green", "left", "hips_sagging", 25, hold_s=7.0))
+    c.append(plank("plank_pike10_d", "slim_female", "purple", "left", "hips_piking", 10, hold_s=7.0))
+    c.append(plank("plank_pike15_e", "average_male", "red", "right", "hips_piking", 15, hold_s=7.0))
+    c.append(plank("plank_pike25_f", "average_female", "blue", "left", "hips_piking", 25, hold_s=7.0))
+    c.append(plank("plank_clean_b", "heavy_male", "white", "right", hold_s=7.0))
+    c.append(plank("plank_handsfwd_a", "average_female", "grey", "right", "hands_not_under_shoulders", 20,
+                   hold_s=7.0))
+    c.append(plank("plank_headdrop_a", "average_male", "orange", "left", "head_dropping", 25, hold_s=7.0))
+    c.append(plank("forearm_plank_sag10_b", "heavy_male", "blue", "left", "hips_sagging", 10, forearm=True,
+                   hold_s=7.0))
+    c.append(plank("forearm_plank_sag15_c", "average_female", "purple", "right", "hips_sagging", 15, forearm=True,
+                   hold_s=7.0))
+    c.append(plank("forearm_plank_sag25_d", "average_male", "green", "right", "hips_sagging", 25, forearm=True,
+                   hold_s=7.0))
+    c.append(plank("forearm_plank_pike10_e", "average_male", "grey", "left", "hips_piking", 10, forearm=True,
+                   hold_s=7.0))
+    c.append(plank("forearm_plank_pike25_f", "heavy_male", "orange", "right", "hips_piking", 25, forearm=True,
+                   hold_s=7.0))
+    c.append(plank("forearm_plank_clean_g", "slim_female", "green", "left", forearm=True, hold_s=7.0))
+    c.append(bridge("bridge_full_b", "heavy_male", "blue", "right", 3, top_s=2.0))
+    c.append(bridge("bridge_low_c", "slim_female", "red", "left", 3, top_s=2.0, low={0: 15, 1: 25, 2: 15}))
+    c.append(bridge("bridge_fast_d", "average_male", "green", "right", 5, up_s=0.35, top_s=0.4, rest_s=0.4,
+                    tempo="fast"))
+    c.append(bridge("bridge_fast_e", "slim_female", "purple", "left", 5, up_s=0.35, top_s=0.4, rest_s=0.4,
+                    tempo="fast"))
+    c.append(cobra("cobra_hold_b", "slim_female", "orange", "right", hold_s=6.0))
+    c.append(cobra("cobra_pelvis_c", "average_male", "grey", "right", hold_s=7.0, lift_m=0.10))
+    c.append(cobra("cobra_pelvis_d", "average_female", "red", "left", hold_s=7.0, lift_m=0.10))
+    c.append(cat_cow("cat_cow_slow_b", "slim_female", "blue", "left", 3, 1.8, 0.2))
+    c.append(cat_cow("cat_cow_fast_c", "heavy_male", "orange", "left", 6, 0.6, 0.1, tempo="fast"))
+    c.append(cat_cow("cat_cow_fast_d", "average_female", "green", "right", 6, 0.6, 0.1, tempo="fast"))
+    c.append(sitting("none_sitting_b", "average_male", "red", "left"))
+    c.append(standing_walk("none_standing_c", "slim_female", "blue", "left"))
+    return c
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[2] / "sample_videos" / "descriptions")
+    ap.add_argument("names", nargs="*", help="only these clips (default: all)")
+    args = ap.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for clip in all_clips():
+        if args.names and clip.name not in args.names:
+            continue
+        path = args.out / f"{clip.name}.toml"
+        text = clip.text()
+        if not path.exists() or path.read_text() != text:
+            path.write_text(text)
+            print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
