@@ -7,6 +7,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 SAMPLES = ROOT / "sample_videos"
+# Real third-party footage beside the checkout (never committed): ../shared/data/real.
+REAL_DATA = next((p for p in (ROOT.parent / "shared" / "data" / "real", Path("/work/shared/data/real"))
+                  if p.is_dir()), ROOT.parent / "shared" / "data" / "real")
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ from posecheck.cli import run
 from posecheck.recording import RecordingHeader, RecordingWriter
 from posecheck.specs import SPECS_ENV, load_spec_file
 from synth import H, W, plank_points, quadruped_points, sequence, standing_points
+from conftest import REAL_DATA
 
-REAL = Path("/work/shared/data/real/images")
+REAL = REAL_DATA / "images"
 
 
 def write(path, points_at, seconds=10.0, seed=0, noise_px=0.8):
@@ -96,7 +97,7 @@ def test_list_says_where_each_spec_comes_from(tmp_path, monkeypatch, capsys):
 
 
 @pytest.mark.model
-@pytest.mark.skipif(not REAL.is_dir(), reason="the real photos (/work/shared/data/real) are not on this machine")
+@pytest.mark.skipif(not REAL.is_dir(), reason="the real photos (../shared/data/real) are not beside this checkout")
 def test_a_downward_dog_from_one_photo_recognises_another_and_not_a_plank(tmp_path, capsys):
     spec = tmp_path / "downward_dog.toml"
     assert run(["specs", "new", "downward_dog", "--from", str(REAL / "other/mj_downward_dog29.jpg"),

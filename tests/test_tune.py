@@ -13,6 +13,7 @@ from posecheck.recording import RecordingHeader, RecordingWriter
 from posecheck.specs import BUNDLED_SPECS_DIR, load_spec, load_spec_file
 from posecheck.tune import load_material, render_html, sustained_reach, tune, tuned_toml
 from synth import H, W, plank_points, ramp, sequence, standing_points
+from conftest import REAL_DATA
 
 
 def write(path, points_at, seconds=10.0, seed=0, noise_px=0.8):
@@ -173,7 +174,7 @@ def test_bad_input_is_one_error_line_and_writes_nothing(tmp_path, shallow_sag, c
 
 # --- real video through the model -------------------------------------------------------------------------
 
-REAL_CLIP = Path("/work/shared/data/real/videos/forearm_plank/kk_forearm_plank_007.mp4")
+REAL_CLIP = REAL_DATA / "videos" / "forearm_plank" / "kk_forearm_plank_007.mp4"
 
 
 def sag_variant(poses, width, height, sag_deg, onset_s):
@@ -199,7 +200,7 @@ def sag_variant(poses, width, height, sag_deg, onset_s):
 
 
 @pytest.mark.model
-@pytest.mark.skipif(not REAL_CLIP.exists(), reason="the real clip (/work/shared/data/real) is not on this machine")
+@pytest.mark.skipif(not REAL_CLIP.exists(), reason="the real clip (../shared/data/real) is not beside this checkout")
 def test_tune_on_a_real_video_through_the_model(tmp_path):
     from posecheck.tuner import load_tuner_clip
     clip, images = load_tuner_clip(str(REAL_CLIP))
