@@ -4,6 +4,8 @@ written whole or not at all."""
 import csv
 import json
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
@@ -186,11 +188,14 @@ def test_progress_bar_reaches_a_terminal_while_the_model_runs(tmp_path):
     import subprocess
     import sys
 
-    video = tmp_path / "empty_room.mp4"
+    video = tmp_path / "plank.mp4"  # 45 frames of a sample clip (someone must be in view, or scoring fails)
+    cap = cv2.VideoCapture(str(Path(__file__).resolve().parent.parent / "sample_videos" / "plank_clean_a.mp4"))
     w = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"mp4v"), 30.0, (320, 240))
     for i in range(45):
-        w.write(np.full((240, 320, 3), 60 + i, np.uint8))
+        ok, frame = cap.read()
+        w.write(cv2.resize(frame, (320, 240)))
     w.release()
+    cap.release()
 
     def stderr_on_a_terminal(*extra):
         master, slave = pty.openpty()
