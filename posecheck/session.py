@@ -85,10 +85,27 @@ class Session:
             fault_s=fault_s, target_s=spec.hold.target_s if spec.hold else None,
             best_hold_s=r3(max((h.good_s for h in ev.holds), default=0.0)), rep_faults=rep_faults,
             state_s={k: r3(v) for k, v in self._state_s.items()})
-        summary.verdict, summary.fix_first = _verdict(spec, summary, n)
+        if info.kind == "image" and self.frames:
+            summary.verdict, summary.fix_first = _photo_verdict(spec, self.frames[0])
+        else:
+            summary.verdict, summary.fix_first = _verdict(spec, summary, n)
         cues = [CueRecord(t_s=r3(c.t_s), fault=c.fault, text=c.text, severity=c.severity) for c in self.said]
         return Report(exercise=spec.name, source=source, frames=frames, cues=cues, holds=holds, reps=reps,
                       sets=sets, summary=summary, partial=partial)
+
+
+def _photo_verdict(spec: Spec, frame: FrameResult) -> tuple[str, list[str]]:
+    """A still image has no durations: its verdict is its one frame's state."""
+    cues = {c.id: c.cue for c in spec.checks}
+    if frame.state == "good":
+        return f"Good form (one photo of a {spec.title.lower()})", []
+    if frame.state == "fault":
+        return "Form needs work (one photo)", [cues.get(f, f.replace("_", " ")) for f in frame.faults][:3]
+    if frame.state == "setup":
+        return f"not recognised as {spec.title.lower()}: the person is not in position", []
+    if frame.state == "unknown":
+        return "cannot judge: not enough of the body is visible", []
+    return "no person in the photo", []
 
 
 def _verdict(spec: Spec, s: Summary, n_frames: int) -> tuple[str, list[str]]:

@@ -58,11 +58,15 @@ def make_corpus(dir: Path, clip: Path, seconds: float = 4.0, start_s: float = 6.
     cv2.imwrite(str(c["still_image"]), frames[len(frames) // 2])
     blank = [np.full_like(frames[0], 128) for _ in frames]
     c["no_person"] = _write(dir / "no_person.mp4", blank, fps)
-    # Two people side by side: the clip and its mirror image, each at half width.
-    c["two_people"] = _write(dir / "two_people.mp4",
-                             [np.hstack([cv2.resize(f, (f.shape[1] // 2, f.shape[0])),
-                                         cv2.resize(cv2.flip(f, 1), (f.shape[1] // 2, f.shape[0]))])
-                              for f in frames], fps)
+    # Two people side by side: the clip and its mirror image at half size, in a frame of the same size.
+    def two(f):
+        h, w = f.shape[:2]
+        small = cv2.resize(f, (w // 2, h // 2))
+        canvas = np.full_like(f, 200)
+        canvas[h // 4: h // 4 + h // 2, : w // 2] = small
+        canvas[h // 4: h // 4 + h // 2, w // 2: w // 2 * 2] = cv2.flip(small, 1)
+        return canvas
+    c["two_people"] = _write(dir / "two_people.mp4", [two(f) for f in frames], fps)
     # The feet beyond the right edge of the picture (the person faces left): a crop, not a black bar.
     w = frames[0].shape[1]
     c["legs_out_of_frame"] = _write(dir / "legs_cut.mp4", [np.ascontiguousarray(f[:, : int(w * 0.6)])
