@@ -145,6 +145,7 @@ class _RepCounter:
         self.top_since: float | None = None
         self.top_s = 0.0
         self.best_t = 0.0
+        self.rest_x = math.inf
         self.last_extreme: str | None = None
         self.last_entry_t: float | None = None
         self.halves = 0
@@ -185,6 +186,13 @@ class _RepCounter:
         r, d = self.r, self.d
         x = d * v  # in "toward the peak is larger" terms
         start, peak, hyst = d * r.start_deg, d * r.peak_deg, r.hysteresis_deg
+        if r.rest_margin_deg is not None:
+            # Bodies differ at rest (a heavy body's pelvis-down hip angle reads 145, a slim one's 128): a rep
+            # starts this far beyond the resting level seen in this set, or at start_deg if that is further.
+            if self.phase == "rest":
+                self.rest_x = min(self.rest_x, x)
+            if self.rest_x < math.inf:
+                start = max(start, min(self.rest_x + r.rest_margin_deg, peak - hyst - 1.0))
         speed = self._window_speed(v, t)
         if self.tempo and self.tempo.max_speed_deg_s and self.phase != "rest" and speed == speed \
                 and speed > self.tempo.max_speed_deg_s and self.tempo.fault not in self.faults:

@@ -148,6 +148,9 @@ class Reps(_Model):
     start_deg: float
     peak_deg: float
     hysteresis_deg: float = Field(3.0, ge=0)
+    rest_margin_deg: float | None = Field(
+        None, gt=0, description="out_and_back: a rep starts this far beyond the resting level seen in the set "
+        "(when that is further than start_deg): bodies differ at rest")
     short_fault: str | None = None
     short_cue: str | None = None
     target: int | None = Field(None, gt=0, description="recommended reps per set")
