@@ -138,7 +138,13 @@ def check(video: Path) -> dict:
     detected = sum(1 for f in mp_frames[:n] if f is not None)
     facing = [i + (0 if side == "left" else 1) for i in (11, 13, 15, 23, 25, 27)]
     vis = [float(np.mean(f[facing, 2])) for f in mp_frames[:n] if f is not None]
+    fault_ids = {f["fault"] for f in meta["faults"]}
+    key = KEY.get(meta["exercise"], "shoulder-hip-ankle")
+    for fid, measure in FAULT_KEY.items():
+        if fid in fault_ids:
+            key = measure
     res = {"clip": video.stem, "exercise": meta["exercise"], "body": meta["body"], "side": side, "frames": n,
+           "key": key, "faults": sorted(fault_ids),
            "detected": detected, "facing_visibility": float(np.mean(vis)) if vis else float("nan"), "angles": {}}
     names = dict(MEASURES.get(meta["exercise"], {}))
     for c in COMMON:
@@ -159,6 +165,8 @@ def check(video: Path) -> dict:
     return res
 
 
+FAULT_KEY = {"hands_not_under_shoulders": "hands_forward", "head_dropping": "head_drop",
+             "pelvis_off_floor": "lift_ratio"}
 KEY = {"plank": "hip_deviation", "forearm_plank": "hip_deviation", "cobra": "shoulder-hip-knee",
        "bridge": "shoulder-hip-knee", "cat_cow": "ear-shoulder-hip", "none": "shoulder-hip-knee"}
 
@@ -173,7 +181,7 @@ def main(argv=None):
     for v in args.videos:
         r = check(v)
         results.append(r)
-        key = KEY.get(r["exercise"], "shoulder-hip-ankle")
+        key = r["key"]
         k = r["angles"].get(key, {})
         print(f"{r['clip']}: detected {r['detected']}/{r['frames']}, facing vis {r['facing_visibility']:.2f}; "
               f"{key}: median {k.get('median', float('nan')):.1f}, p95 {k.get('p95', float('nan')):.1f}, "
@@ -193,19 +201,21 @@ def main(argv=None):
 
 
 def write_md(path: Path, results: list[dict]) -> None:
-    rows = ["| clip | body | side | detected | facing vis | key measure | median | p95 | max | corr | bias (MP - truth) |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    rows = ["| clip | faults | body | side | detected | facing vis | key measure | median | p95 | max | corr | bias |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in results:
-        key = KEY.get(r["exercise"], "shoulder-hip-ankle")
+        key = r["key"]
         k = r["angles"].get(key, {})
-        rows.append(f"| {r['clip']} | {r['body']} | {r['side']} | {r['detected']}/{r['frames']} | "
+        rows.append(f"| {r['clip']} | {', '.join(r['faults']) or '-'} | {r['body']} | {r['side']} | {r['detected']}/{r['frames']} | "
                     f"{r['facing_visibility']:.2f} | {key} | {k.get('median', float('nan')):.1f} | "
                     f"{k.get('p95', float('nan')):.1f} | {k.get('max', float('nan')):.1f} | "
                     f"{k.get('corr', float('nan')):.3f} | {k.get('mean_bias', float('nan')):+.1f} |")
     text = ("# MediaPipe vs. ground truth on the rendered clips\n\n"
             "Written by `check_mediapipe.py --md` (MediaPipe 0.10.21, legacy solutions.pose, model_complexity=1,"
             " VIDEO-like tracking). Angles in degrees, pixel space, camera-facing side; `hip_deviation` = signed"
-            " 180 - shoulder-hip-ankle (sag +). Errors are |MediaPipe - truth| over all frames with a detection.\n\n"
+            " 180 - shoulder-hip-ankle (sag +); `hands_forward` = shoulder->wrist off vertical; `head_drop` = ear below the"
+            " hip->shoulder line; `lift_ratio` = hip height above the wrist-ankle line / shoulder-hip length (no unit)."
+            " Errors are |MediaPipe - truth| over all frames with a detection; bias = mean(MediaPipe - truth).\n\n"
             + "\n".join(rows) + "\n")
     path.write_text(text)
 
