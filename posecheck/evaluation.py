@@ -191,7 +191,8 @@ class _RepCounter:
             # starts this far beyond the resting level seen in this set, or at start_deg if that is further.
             if self.phase == "rest":
                 self.rest_x = min(self.rest_x, x)
-            if self.rest_x < math.inf:
+            # A "rest" above mid-range is a set that started mid-rep, not a body that rests high.
+            if self.rest_x <= (start + peak) / 2:
                 start = max(start, min(self.rest_x + r.rest_margin_deg, peak - hyst - 1.0))
         speed = self._window_speed(v, t)
         if self.tempo and self.tempo.max_speed_deg_s and self.phase != "rest" and speed == speed \
