@@ -132,15 +132,17 @@ def measure_side(ear, shoulder, elbow, wrist, hip, knee, ankle, nose=(NAN, NAN))
     """Every measure of one body side from its pixel points ((x, y) pairs, NaN for unknown)."""
     hd = shoulder[0] - hip[0]
     head_dir = (1.0 if hd >= 0 else -1.0) if hd == hd else NAN
+    hip_angle = angle3(shoulder, hip, knee)
+    body_line = angle3(shoulder, hip, ankle)
     return {
         "elbow": angle3(shoulder, elbow, wrist),
         "shoulder": angle3(elbow, shoulder, hip),
-        "hip": angle3(shoulder, hip, knee),
+        "hip": hip_angle,
         "knee": angle3(hip, knee, ankle),
         "neck": angle3(ear, shoulder, hip),
-        "body_line": angle3(shoulder, hip, ankle),
-        "body_sag": signed_deviation(shoulder, hip, ankle),
-        "hip_sag": signed_deviation(shoulder, hip, knee),
+        "body_line": body_line,
+        "body_sag": _floor_side(shoulder, ankle, hip) * (180.0 - body_line),  # = signed_deviation(s, hip, a)
+        "hip_sag": _floor_side(shoulder, knee, hip) * (180.0 - hip_angle),
         "head_drop": _extension_deviation(hip, shoulder, ear),
         "pelvis_lift": -_extension_deviation_at(ankle, wrist, hip),
         "hands_forward": _from_vertical(shoulder, wrist, head_dir),
