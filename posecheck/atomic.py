@@ -10,7 +10,7 @@ from typing import IO, Iterator
 
 from .errors import ReportError
 
-__all__ = ["atomic_write", "check_writable"]
+__all__ = ["atomic_write", "check_writable", "AtomicPath"]
 
 
 def check_writable(path: str | os.PathLike) -> Path:
@@ -49,10 +49,6 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None 
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-
-
-def atomic_path(path: str | os.PathLike, suffix: str = "") -> "AtomicPath":
-    return AtomicPath(path, suffix)
 
 
 class AtomicPath:

@@ -36,10 +36,6 @@ class OneEuroBank:
         self._dx = [0.0] * self.n
         self._t = [NAN] * self.n
 
-    def speeds(self) -> list[float]:
-        """The filtered rate of change of each signal (units per second); NaN before its first value."""
-        return [d if x == x else NAN for x, d in zip(self._x, self._dx)]
-
     def __call__(self, values, t_s: float) -> list[float]:
         xs, dxs, ts = self._x, self._dx, self._t
         mc, beta, tau_d, gap = self.min_cutoff_hz, self.beta, self._tau_d, self.max_gap_s
@@ -75,10 +71,6 @@ class OneEuroFilter:
 
     def reset(self) -> None:
         self._bank.reset()
-
-    @property
-    def speed(self) -> float:
-        return self._bank.speeds()[0]
 
     def __call__(self, x: float, t_s: float) -> float:
         return self._bank((x,), t_s)[0]

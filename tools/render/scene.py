@@ -49,15 +49,7 @@ class Camera:
 
     def pose(self) -> np.ndarray:
         """Camera-to-world 4x4 (OpenGL convention: the camera looks along its -z)."""
-        eye = self.position
-        fwd = self.target - eye
-        fwd = fwd / np.linalg.norm(fwd)
-        right = np.cross(fwd, [0.0, 1.0, 0.0])
-        right /= np.linalg.norm(right)
-        up = np.cross(right, fwd)
-        m = np.eye(4)
-        m[:3, 0], m[:3, 1], m[:3, 2], m[:3, 3] = right, up, -fwd, eye
-        return m
+        return _look_from(self.position, self.target)
 
     @property
     def focal_px(self) -> float:
