@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from posecheck.detect import detect_poses, load_all_specs  # noqa: E402
-from posecheck.sources import open_poses  # noqa: E402
+from posecheck.core.detect import detect_poses, load_all_specs
+from posecheck.io.streams import open_poses
 
 
 def main() -> int:

@@ -26,11 +26,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from posecheck.api import score  # noqa: E402
-from posecheck.errors import PosecheckError  # noqa: E402
-from posecheck.live import FrameCollector, WindowDisplay, run_live  # noqa: E402
-from posecheck.sources import open_live_frames  # noqa: E402
-from posecheck.specs import load_spec  # noqa: E402
+from posecheck.api import score
+from posecheck.errors import PosecheckError
+from posecheck.live.coach import FrameCollector, WindowDisplay, run_live
+from posecheck.io.live_frames import open_live_frames
+from posecheck.core.specs import load_spec
 
 
 def clips_from_samples() -> list[tuple[Path, str]]:

@@ -22,12 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from posecheck.evaluation import Evaluator  # noqa: E402
-from posecheck.landmarks import Pose  # noqa: E402
-from posecheck.report import write_json  # noqa: E402
-from posecheck.session import Session  # noqa: E402
-from posecheck.sources import SourceInfo  # noqa: E402
-from posecheck.specs import load_spec  # noqa: E402
+from posecheck.report.build import build_report
+from posecheck.core.evaluation import Evaluator
+from posecheck.core.landmarks import Pose
+from posecheck.report.model import write_json
+from posecheck.core.session import Session
+from posecheck.core.landmarks import SourceInfo
+from posecheck.core.specs import load_spec
 from synth import H, W, plank_points, pose_from_points, standing_points  # noqa: E402
 
 
@@ -67,7 +68,7 @@ def main() -> int:
     t0 = time.perf_counter()
     for p in poses(n, fps):
         s.step(p)
-    rep = s.report()
+    rep = build_report(s)
     el = time.perf_counter() - t0
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with tempfile.TemporaryDirectory() as d:
@@ -75,7 +76,7 @@ def main() -> int:
         t1 = time.perf_counter()
         write_json(rep, j)
         tj = time.perf_counter() - t1
-        from posecheck.html_report import write_html
+        from posecheck.report.html import write_html
         h = Path(d) / "r.html"
         t1 = time.perf_counter()
         write_html(rep, spec, h, {})

@@ -19,17 +19,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from posecheck.atomic import atomic_write  # noqa: E402
-from posecheck.detect import detect_poses, load_all_specs  # noqa: E402
-from posecheck.session import Session  # noqa: E402
-from posecheck.sources import open_poses  # noqa: E402
+from posecheck.report.build import build_report
+from posecheck.io.atomic import atomic_write
+from posecheck.core.detect import detect_poses, load_all_specs
+from posecheck.core.session import Session
+from posecheck.io.streams import open_poses
 
 
 def judged_share(poses, info, spec) -> tuple[float, dict, dict]:
     s = Session(spec, info)
     for p in poses:
         s.step(p)
-    rep = s.report()
+    rep = build_report(s)
     st = rep.summary.state_s
     if info.kind == "image":
         state = rep.frames[0].state

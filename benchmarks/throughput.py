@@ -25,9 +25,9 @@ import cv2  # noqa: E402
 import mediapipe as mp  # noqa: E402
 
 import posecheck  # noqa: E402
-from posecheck.evaluation import Evaluator  # noqa: E402
-from posecheck.sources import ReplaySource  # noqa: E402
-from posecheck.sources import _native_stderr  # noqa: E402
+from posecheck.core.evaluation import Evaluator
+from posecheck.io.streams import ReplaySource
+from posecheck.io.estimators import _native_stderr
 
 
 def bare_loop(path: Path) -> int:

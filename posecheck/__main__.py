@@ -1,3 +1,3 @@
-from .cli import entry
+from posecheck.cli.main import entry
 
 entry()

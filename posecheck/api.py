@@ -11,13 +11,21 @@ import os
 from pathlib import Path
 from typing import Callable
 
-from .atomic import check_writable
-from .errors import NoPersonError, SourceError
-from .recording import RecordingHeader, RecordingWriter
-from .report import Report, write_json
-from .session import Session
-from .sources import PoseStream, open_poses
-from .specs import Spec, load_spec
+from posecheck.core.detect import detect_poses, load_all_specs, not_recognised
+from posecheck.core.landmarks import Pose
+from posecheck.core.session import Session
+from posecheck.core.specs import Spec, load_spec
+from posecheck.errors import NoPersonError, SourceError
+from posecheck.io.atomic import check_writable
+from posecheck.io.frames import open_frames
+from posecheck.io.recording import RecordingHeader, RecordingWriter
+from posecheck.io.streams import PoseStream, open_poses
+from posecheck.render.snapshots import SnapshotKeeper
+from posecheck.render.video import AnnotatedVideoWriter
+from posecheck.report.build import build_report
+from posecheck.report.csv import write_csv
+from posecheck.report.html import write_html
+from posecheck.report.model import Report, write_json
 
 __all__ = ["score", "score_stream", "score_outputs", "record", "ProgressFn"]
 
@@ -42,7 +50,7 @@ def score_stream(stream: PoseStream, spec: Spec, progress: ProgressFn | None = N
                 progress(i, pose.t_s)
     except KeyboardInterrupt:
         partial = True
-    return session.report(partial=partial)
+    return build_report(session, partial=partial)
 
 
 def score(path: str | os.PathLike, exercise: str | Spec = "plank", *, model: str | os.PathLike | None = None,
@@ -63,7 +71,6 @@ def score(path: str | os.PathLike, exercise: str | Spec = "plank", *, model: str
             check_writable(out)  # fail before the model runs, not after
     detection = None
     if isinstance(exercise, str) and exercise == "auto":
-        from .detect import detect_stream
         detection, stream = detect_stream(path, model=model, model_complexity=model_complexity,
                                           specs_dirs=specs_dirs, progress=progress,
                                           keep_frames=bool(html or annotated_video))
@@ -81,8 +88,6 @@ def score_outputs(stream: PoseStream, spec: Spec, *, progress: ProgressFn | None
                   annotated_video=None, csv=None, detection=None) -> Report:
     """Judge an open stream and write the requested outputs (see `score`). Nothing is written when scoring
     fails; a Ctrl-C still writes the outputs of the part scored, the report marked partial."""
-    from .html_report import write_html
-    from .outputs import AnnotatedVideoWriter, SnapshotKeeper, write_csv
 
     keeper = SnapshotKeeper(spec, stream.info) if html else None
     writer = AnnotatedVideoWriter(annotated_video, spec, stream.info) if annotated_video else None
@@ -134,3 +139,25 @@ def record(path: str | os.PathLike, out: str | os.PathLike, *, model: str | os.P
                 raise NoPersonError(f"{path}: no person was detected in any of its {n} frame(s); nothing to "
                                     "record (film the whole body from the side, in good light)")
         return n
+
+
+def detect_stream(path: str | os.PathLike, *, model=None, model_complexity: int = 1, specs_dirs=None,
+                  progress=None, keep_frames: bool = False):
+    """Run the model once over `path`, recognise the exercise, and return `(Detection, PoseStream)`: the
+    stream replays the poses found (no second model run), paired with the frames decoded again only when
+    `keep_frames` (the annotated video and snapshots need images). Raises ExerciseNotRecognised."""
+    specs = load_all_specs(specs_dirs)
+    with open_poses(path, model=model, model_complexity=model_complexity) as stream:
+        info, estimator = stream.info, stream.estimator_name
+        poses: list[Pose] = []
+        for i, (_frame, pose) in enumerate(stream, 1):
+            poses.append(pose)
+            if progress is not None:
+                progress(i, pose.t_s)
+    det = detect_poses(poses, info.width, info.height, specs, still_image=info.kind == "image")
+    if det.exercise is None:
+        raise not_recognised(path, det)
+    if keep_frames and info.kind in ("video", "image"):
+        frames = open_frames(path)
+        return det, PoseStream(info, zip(frames, poses), [frames.close], estimator)
+    return det, PoseStream(info, ((None, p) for p in poses), [], estimator)

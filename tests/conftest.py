@@ -25,7 +25,7 @@ def model_cache(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def recordings(model_cache):
-    from posecheck.accuracy import _cached_recording
+    from posecheck.batch.accuracy import _cached_recording
 
     def get(name: str) -> Path:
         video = SAMPLES / f"{name}.mp4"

@@ -9,8 +9,8 @@ import math
 
 import numpy as np
 
-from posecheck.landmarks import Landmark as L
-from posecheck.landmarks import Pose
+from posecheck.core.landmarks import Landmark as L
+from posecheck.core.landmarks import Pose
 
 W, H = 640, 480
 FLOOR_Y = 400.0

@@ -6,7 +6,7 @@ the spec's threshold); clean clips get no cue; hold time within 0.3 s of the tru
 
 import pytest
 
-from posecheck.accuracy import evaluate_clip
+from posecheck.batch.accuracy import evaluate_clip
 
 pytestmark = pytest.mark.model
 SUBSET = ["plank_sag_a", "forearm_plank_pike_a", "plank_clean_a", "bridge_reps_a", "cat_cow_a", "cobra_hold_a"]

@@ -9,12 +9,12 @@ import sys
 import numpy as np
 import pytest
 
-from posecheck.cli import run
-from posecheck.evaluation import Evaluator
-from posecheck.explore import AngleSeries, measure_series, parse_input, steady_mask
-from posecheck.geometry import MEASURES
-from posecheck.recording import RecordingHeader, RecordingWriter
-from posecheck.specs import load_spec
+from posecheck.cli.main import run
+from posecheck.core.evaluation import Evaluator
+from posecheck.tuning.explore import AngleSeries, measure_series, parse_input, steady_mask
+from posecheck.core.geometry import MEASURES
+from posecheck.io.recording import RecordingHeader, RecordingWriter
+from posecheck.core.specs import load_spec
 from synth import H, W, plank_points, ramp, sequence, standing_points
 
 

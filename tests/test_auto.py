@@ -6,10 +6,10 @@ import json
 import pytest
 
 from posecheck.api import score
-from posecheck.cli import run
-from posecheck.detect import ExerciseNotRecognised, detect_poses
-from posecheck.recording import RecordingHeader, RecordingWriter
-from posecheck.specs import load_spec
+from posecheck.cli.main import run
+from posecheck.core.detect import ExerciseNotRecognised, detect_poses
+from posecheck.io.recording import RecordingHeader, RecordingWriter
+from posecheck.core.specs import load_spec
 from synth import (H, W, bridge_points, plank_points, pose_from_points, quadruped_points, ramp, sequence,
                    standing_points)
 
@@ -120,7 +120,7 @@ def _sample_clips(sample_videos):
 
 
 def _expect(det, truth, name):
-    from posecheck.specs import list_specs
+    from posecheck.core.specs import list_specs
     if truth in list_specs():
         assert det.exercise == truth and det.confidence > 0.5, (name, det.describe())
     else:
@@ -128,7 +128,7 @@ def _expect(det, truth, name):
 
 
 def test_auto_names_the_exercise_of_every_sample_clip_from_its_true_keypoints(sample_videos):
-    from posecheck.sources import open_poses
+    from posecheck.io.streams import open_poses
 
     clips = _sample_clips(sample_videos)
     if not clips:
@@ -143,8 +143,8 @@ def test_auto_names_the_exercise_of_every_sample_clip_from_its_true_keypoints(sa
 @pytest.mark.model
 def test_auto_names_the_exercise_of_sample_clips_through_the_model(sample_videos):
     """The shortest clip of each exercise (all of them: benchmarks/detect_accuracy.py sample_videos)."""
-    from posecheck.detect import detect_stream
-    from posecheck.specs import list_specs
+    from posecheck.api import detect_stream
+    from posecheck.core.specs import list_specs
 
     clips = _sample_clips(sample_videos)
     if not clips:

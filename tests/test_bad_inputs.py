@@ -7,7 +7,7 @@ import json
 import pytest
 
 from corpus import SAMPLES, make_corpus
-from posecheck.cli import run
+from posecheck.cli.main import run
 
 pytestmark = pytest.mark.model  # the judgeable cases run the real model on 3-s clips
 

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from posecheck.cli import run
-from posecheck.recording import RecordingHeader, RecordingWriter
+from posecheck.cli.main import run
+from posecheck.io.recording import RecordingHeader, RecordingWriter
 from synth import H, W, plank_points, ramp, sequence, standing_points
 
 
@@ -93,7 +93,7 @@ def test_specs_commands(tmp_path, capsys):
 
 
 def test_every_command_has_help_that_teaches():
-    from posecheck.cli import main
+    from posecheck.cli.main import main
     import click
     ctx = click.Context(main)
     for name, cmd in main.commands.items():

@@ -4,9 +4,10 @@ import math
 
 import pytest
 
-from posecheck.session import Session
-from posecheck.sources import SourceInfo
-from posecheck.specs import load_spec
+from posecheck.report.build import build_report
+from posecheck.core.session import Session
+from posecheck.core.landmarks import SourceInfo
+from posecheck.core.specs import load_spec
 from synth import (H, W, bridge_points, plank_points, pose_from_points, quadruped_points, ramp, sequence,
                    standing_points)
 
@@ -37,7 +38,7 @@ def test_a_sag_that_starts_is_cued_within_half_a_second():
     def sag(t):
         return 20.0 * (ramp(t, 6.0, 6.4) - ramp(t, 9.0, 9.4))
     s = run("plank", sequence(FPS, 12, plank_with(sag), noise_px=0.8))
-    rep = s.report()
+    rep = build_report(s)
     threshold = load_spec("plank").checks[0].max_deg
     onset = crossing_time(sag, threshold, 5.0, 7.0)
     cues = [c for c in rep.cues if c.fault == "hips_sagging"]
@@ -53,7 +54,7 @@ def test_a_sag_that_starts_is_cued_within_half_a_second():
 
 def test_a_clean_hold_gives_no_cue_and_exact_hold_time():
     s = run("plank", sequence(FPS, 15, plank_with(lambda t: 2.0), noise_px=1.0, seed=3))
-    rep = s.report()
+    rep = build_report(s)
     assert rep.cues == []
     assert rep.summary.fault_s == {}
     truth = 15.0 - 1 / FPS - 1.0
@@ -65,23 +66,23 @@ def test_setup_before_the_position_is_neither_judged_nor_timed():
     s = run("plank", sequence(FPS, 4, plank_with(lambda t: 0.0, start_s=3.0)))
     states = [f.state for f in s.frames]
     assert set(states[:85]) == {"setup"}
-    assert s.report().summary.good_hold_s <= 1.0 + 1e-6
+    assert build_report(s).summary.good_hold_s <= 1.0 + 1e-6
 
 
 def test_pike_is_told_apart_from_sag():
-    rep = run("plank", sequence(FPS, 6, plank_with(lambda t: -20.0 * ramp(t, 2, 2.3)))).report()
+    rep = build_report(run("plank", sequence(FPS, 6, plank_with(lambda t: -20.0 * ramp(t, 2, 2.3)))))
     assert [c.fault for c in rep.cues] == ["hips_piking"]
 
 
 def test_a_blip_shorter_than_the_debounce_is_not_cued():
     def sag(t):
         return 25.0 if 3.0 <= t < 3.15 else 0.0
-    rep = run("plank", sequence(FPS, 6, plank_with(sag))).report()
+    rep = build_report(run("plank", sequence(FPS, 6, plank_with(sag))))
     assert rep.cues == []
 
 
 def test_a_persisting_fault_is_cued_again_but_not_every_frame():
-    rep = run("plank", sequence(FPS, 20, plank_with(lambda t: 20.0 * ramp(t, 2, 2.3)))).report()
+    rep = build_report(run("plank", sequence(FPS, 20, plank_with(lambda t: 20.0 * ramp(t, 2, 2.3)))))
     times = [c.t_s for c in rep.cues if c.fault == "hips_sagging"]
     assert len(times) == 3  # at onset, then every cue_repeat_s (8 s)
     assert times[1] - times[0] == pytest.approx(8.0, abs=0.1)
@@ -96,7 +97,7 @@ def test_unknown_landmarks_are_never_a_fault_and_pause_the_timer():
             p.visibility[24] = 0.1
         poses.append(p)
     s = run("plank", poses)
-    rep = s.report()
+    rep = build_report(s)
     hidden = [f for f in s.frames if 4.2 <= f.t_s < 6.0]
     assert {f.state for f in hidden} == {"unknown"}
     assert all(math.isnan(f.angles["body_sag"]) for f in hidden)
@@ -108,7 +109,7 @@ def test_no_person_is_absent_not_a_fault():
     poses = sequence(FPS, 3, lambda t: None)
     s = run("plank", poses)
     assert {f.state for f in s.frames} == {"absent"}
-    assert s.report().cues == []
+    assert build_report(s).cues == []
 
 
 def _bridge(lifts, up_s=1.2, top_s=5.5, down_s=1.2, rest_s=1.5):
@@ -130,7 +131,7 @@ def _bridge(lifts, up_s=1.2, top_s=5.5, down_s=1.2, rest_s=1.5):
 def test_bridge_reps_are_counted_each_with_its_verdict():
     pts, end = _bridge([1.0, 1.0, 0.45])
     s = run("bridge", sequence(FPS, end, pts, noise_px=0.5))
-    rep = s.report()
+    rep = build_report(s)
     assert rep.summary.reps == 3 and rep.summary.good_reps == 2
     assert [r.good for r in rep.reps] == [True, True, False]
     assert rep.reps[2].faults == ["hips_too_low"]
@@ -142,7 +143,7 @@ def test_bridge_reps_are_counted_each_with_its_verdict():
 
 def test_a_jerky_bridge_rep_is_flagged_too_fast():
     pts, end = _bridge([1.0, 1.0], up_s=0.25, top_s=1.0, down_s=0.25)
-    rep = run("bridge", sequence(FPS, end, pts)).report()
+    rep = build_report(run("bridge", sequence(FPS, end, pts)))
     assert rep.summary.reps == 2
     assert all("moving_too_fast" in r.faults for r in rep.reps)
     assert "moving_too_fast" in [c.fault for c in rep.cues]
@@ -160,14 +161,14 @@ def _cat_cow(cycles, half_s):
 
 def test_cat_cow_counts_one_cat_plus_one_cow_as_one_rep():
     pts, end = _cat_cow(4, 2.0)
-    rep = run("cat_cow", sequence(FPS, end, pts, noise_px=0.5)).report()
+    rep = build_report(run("cat_cow", sequence(FPS, end, pts, noise_px=0.5)))
     assert rep.summary.reps == 4 and rep.summary.good_reps == 4
     assert rep.cues == []
 
 
 def test_fast_cat_cow_is_flagged():
     pts, end = _cat_cow(4, 0.5)
-    rep = run("cat_cow", sequence(FPS, end, pts)).report()
+    rep = build_report(run("cat_cow", sequence(FPS, end, pts)))
     assert rep.summary.reps == 4
     assert rep.summary.good_reps == 0
     assert "moving_too_fast" in [c.fault for c in rep.cues]
@@ -175,7 +176,7 @@ def test_fast_cat_cow_is_flagged():
 
 def test_frames_in_report_match_input_one_to_one():
     poses = sequence(FPS, 3, plank_with(lambda t: 0.0))
-    rep = run("plank", poses).report()
+    rep = build_report(run("plank", poses))
     assert len(rep.frames) == len(poses) == rep.source.frames
     d = rep.to_dict()
     assert d["schema"] == "posecheck.report/1"

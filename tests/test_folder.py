@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from posecheck.cli import run
-from posecheck.folder import find_inputs, output_names, score_folder
-from posecheck.recording import RecordingHeader, RecordingWriter
+from posecheck.cli.main import run
+from posecheck.batch.folder import find_inputs, output_names, score_folder
+from posecheck.io.recording import RecordingHeader, RecordingWriter
 from synth import H, W, plank_points, ramp, sequence, standing_points
 
 

@@ -5,9 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from posecheck.geometry import (MEASURES, SideTracker, angle3, incline, measure_pose, measure_side,
-                                signed_deviation, to_pixels)
-from posecheck.landmarks import Pose
+from posecheck.core.geometry import MEASURES, SideTracker, angle3, incline, measure_pose, measure_side, signed_deviation, to_pixels
+from posecheck.core.landmarks import Pose
 from synth import H, W, plank_points, pose_from_points
 
 UNSIGNED = ("elbow", "shoulder", "hip", "knee", "neck", "body_line")

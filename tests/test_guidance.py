@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from posecheck.guidance import FramingGuide, assess_framing
-from posecheck.landmarks import Pose
+from posecheck.core.guidance import FramingGuide, assess_framing
+from posecheck.core.landmarks import Pose
 from synth import H, W, plank_points, pose_from_points, standing_points
 
 
@@ -99,7 +99,7 @@ def test_a_real_side_view_forearm_plank_needs_no_guidance(tmp_path):
     recs = sorted(glob.glob("/tmp/real/kk_forearm_plank_00*.jsonl"))
     if not recs:
         pytest.skip("no landmark recordings of the real clips here (/tmp/real/*.jsonl)")
-    from posecheck.sources import ReplaySource
+    from posecheck.io.streams import ReplaySource
     for path in recs:
         src = ReplaySource(path)
         issues = [assess_framing(p, src.info.width, src.info.height).issue for p in src]

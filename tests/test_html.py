@@ -12,14 +12,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from posecheck.report.build import build_report
 from posecheck.api import score
-from posecheck.html_report import render_html
-from posecheck.outputs import SnapshotKeeper
-from posecheck.recording import RecordingHeader, RecordingWriter
-from posecheck.report import load_report
-from posecheck.session import Session
-from posecheck.sources import Frame, SourceInfo
-from posecheck.specs import load_spec
+from posecheck.report.html import render_html
+from posecheck.render.snapshots import SnapshotKeeper
+from posecheck.io.recording import RecordingHeader, RecordingWriter
+from posecheck.report.model import load_report
+from posecheck.core.session import Session
+from posecheck.io.frames import Frame
+from posecheck.core.landmarks import SourceInfo
+from posecheck.core.specs import load_spec
 from synth import H, W, bridge_points, plank_points, ramp, sequence, standing_points
 
 PARTS = ("#summary", "#verdict", "#fix-first", "#timeline", "svg.angle-plot", "#holds-reps", "#faults",
@@ -97,7 +99,7 @@ def test_two_minute_report_stays_small():
     noise = rng.integers(0, 255, (H, W, 3), dtype=np.uint8)
     for i, pose in enumerate(sequence(30.0, 120, wobbly, noise_px=0.6)):
         keeper(Frame(noise, pose.t_s, i), pose, session.step(pose))
-    report = session.report()
+    report = build_report(session)
     assert len(report.frames) == 3600
     page = render_html(report, spec, keeper.snapshots())
     size_mb = len(page.encode()) / 1e6

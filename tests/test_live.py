@@ -8,15 +8,17 @@ import time
 import numpy as np
 import pytest
 
-from posecheck.cli import run
-from posecheck.landmarks import Pose
-from posecheck.live import (Coach, FrameCollector, LiveEvent, format_event, run_live, summary_lines)
-from posecheck.recording import RecordingHeader, RecordingWriter
-from posecheck.render import STATE_COLORS
-from posecheck.session import Session
-from posecheck.sources import Frame, NewestFrameReader, SourceInfo, open_live_frames
-from posecheck.specs import load_spec
-from posecheck.guidance import FramingGuide
+from posecheck.cli.main import run
+from posecheck.core.landmarks import Pose
+from posecheck.live.coach import Coach, FrameCollector, LiveEvent, format_event, run_live, summary_lines
+from posecheck.io.recording import RecordingHeader, RecordingWriter
+from posecheck.render.annotators import STATE_COLORS
+from posecheck.core.session import Session
+from posecheck.io.frames import Frame
+from posecheck.io.live_frames import NewestFrameReader, open_live_frames
+from posecheck.core.landmarks import SourceInfo
+from posecheck.core.specs import load_spec
+from posecheck.core.guidance import FramingGuide
 from synth import H, W, plank_points, pose_from_points, ramp, sequence, standing_points
 
 FPS = 30.0

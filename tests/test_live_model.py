@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from posecheck.api import score
-from posecheck.cli import run
-from posecheck.live import run_live
-from posecheck.sources import open_live_frames
-from posecheck.specs import load_spec
+from posecheck.cli.main import run
+from posecheck.live.coach import run_live
+from posecheck.io.live_frames import open_live_frames
+from posecheck.core.specs import load_spec
 
 pytestmark = pytest.mark.model
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from posecheck.render import STATE_COLORS
+from posecheck.render.annotators import STATE_COLORS
 from test_live import sag_plank, write_recording
 
 pytestmark = pytest.mark.skipif(

@@ -8,7 +8,8 @@ import pytest
 
 import posecheck
 from posecheck.errors import ModelError
-from posecheck.sources import TasksPoseEstimator, VideoSource
+from posecheck.io.estimators import TasksPoseEstimator
+from posecheck.io.frames import VideoSource
 from taskbundle import build_pose_task
 
 pytestmark = pytest.mark.model

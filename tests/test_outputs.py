@@ -10,15 +10,19 @@ import cv2
 import numpy as np
 import pytest
 
+from posecheck.report.build import build_report
 from posecheck.api import score
-from posecheck.cli import run
+from posecheck.cli.main import run
 from posecheck.errors import ReportError, SourceError
-from posecheck.geometry import MEASURES
-from posecheck.outputs import CSV_COLUMNS, AnnotatedVideoWriter, SnapshotKeeper
-from posecheck.recording import RecordingHeader, RecordingWriter
-from posecheck.session import Session
-from posecheck.sources import Frame, SourceInfo
-from posecheck.specs import load_spec
+from posecheck.core.geometry import MEASURES
+from posecheck.report.csv import CSV_COLUMNS
+from posecheck.render.video import AnnotatedVideoWriter
+from posecheck.render.snapshots import SnapshotKeeper
+from posecheck.io.recording import RecordingHeader, RecordingWriter
+from posecheck.core.session import Session
+from posecheck.io.frames import Frame
+from posecheck.core.landmarks import SourceInfo
+from posecheck.core.specs import load_spec
 from synth import H, W, plank_points, pose_from_points, ramp, sequence, standing_points
 
 
@@ -141,7 +145,7 @@ def test_cli_writes_every_output_and_names_them(plank_rec, tmp_path, capsys):
 def test_progress_bar_shows_frames_speed_and_time_left_on_a_terminal():
     import io
 
-    from posecheck.progress import Progress
+    from posecheck.cli.progress import Progress
 
     class Tty(io.StringIO):
         def isatty(self):
@@ -170,7 +174,7 @@ def test_snapshot_of_a_short_rep_is_the_top_of_the_lowest_one():
     keeper, session = SnapshotKeeper(spec, info), Session(spec, info)
     for pose in sequence(30.0, 16.5, bridge, noise_px=0.2):
         keeper(None, pose, session.step(pose))
-    report = session.report()
+    report = build_report(session)
     short = [r for r in report.reps if not r.good]
     assert len(short) == 2
     (snap,) = keeper.snapshots()

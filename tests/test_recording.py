@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from posecheck.errors import PosecheckError, RecordingFormatError, SourceOpenError, TimestampError
-from posecheck.landmarks import Pose
-from posecheck.recording import RecordingHeader, RecordingWriter, read_recording
+from posecheck.core.landmarks import Pose
+from posecheck.io.recording import RecordingHeader, RecordingWriter, read_recording
 from synth import plank_points, pose_from_points
 
 HEADER = {"format": "posecheck-landmarks", "version": 1, "width": 640, "height": 480, "fps": 30.0, "source": "x"}

@@ -15,14 +15,14 @@ from hypothesis import strategies as st
 
 import posecheck
 from posecheck.errors import PosecheckError
-from posecheck.evaluation import Evaluator
-from posecheck.landmarks import Pose
-from posecheck.recording import RecordingHeader, RecordingWriter
-from posecheck.specs import load_spec, parse_spec
-from posecheck.sources import SourceInfo
+from posecheck.core.evaluation import Evaluator
+from posecheck.core.landmarks import Pose
+from posecheck.io.recording import RecordingHeader, RecordingWriter
+from posecheck.core.specs import load_spec, parse_spec
+from posecheck.core.landmarks import SourceInfo
 from synth import H, W, plank_points, pose_from_points, sequence, standing_points
 
-with open(posecheck.specs.BUNDLED_SPECS_DIR / "plank.toml", "rb") as _f:
+with open(posecheck.core.specs.BUNDLED_SPECS_DIR / "plank.toml", "rb") as _f:
     PLANK = tomllib.load(_f)
 
 scalars = st.none() | st.booleans() | st.integers(-1000, 1000) | st.floats(allow_nan=True) | st.text(max_size=8)
@@ -115,7 +115,7 @@ def test_ctrl_c_during_score_writes_a_partial_report_and_no_traceback(tmp_path):
                              str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     with open(fifo, "w") as w:
         w.write(RecordingHeader(W, H, 30.0, "pipe").to_json() + "\n")
-        from posecheck.recording import frame_json
+        from posecheck.io.recording import frame_json
         for p in sequence(30.0, 4, lambda t: plank_points()):
             w.write(frame_json(p) + "\n")
         w.flush()

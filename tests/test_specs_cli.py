@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from posecheck.cli import run
-from posecheck.recording import RecordingHeader, RecordingWriter
-from posecheck.specs import SPECS_ENV, load_spec_file
+from posecheck.cli.main import run
+from posecheck.io.recording import RecordingHeader, RecordingWriter
+from posecheck.core.specs import SPECS_ENV, load_spec_file
 from synth import H, W, plank_points, quadruped_points, sequence, standing_points
 from conftest import REAL_DATA
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from posecheck.cli import run
+from posecheck.cli.main import run
 from posecheck.errors import PosecheckError
-from posecheck.recording import RecordingHeader, RecordingWriter
-from posecheck.specs import BUNDLED_SPECS_DIR, load_spec, load_spec_file
-from posecheck.tune import load_material, render_html, sustained_reach, tune, tuned_toml
+from posecheck.io.recording import RecordingHeader, RecordingWriter
+from posecheck.core.specs import BUNDLED_SPECS_DIR, load_spec, load_spec_file
+from posecheck.tuning.tune import load_material, render_html, sustained_reach, tune, tuned_toml
 from synth import H, W, plank_points, ramp, sequence, standing_points
 from conftest import REAL_DATA
 
@@ -180,8 +180,8 @@ REAL_CLIP = REAL_DATA / "videos" / "forearm_plank" / "kk_forearm_plank_007.mp4"
 def sag_variant(poses, width, height, sag_deg, onset_s):
     """The same real poses with the hips pushed toward the floor by `sag_deg` from `onset_s`: real landmark
     noise, a fault of known size."""
-    from posecheck.landmarks import Landmark as L
-    from posecheck.landmarks import Pose
+    from posecheck.core.landmarks import Landmark as L
+    from posecheck.core.landmarks import Pose
     out = []
     wh = np.array([width, height], float)
     for p in poses:
@@ -202,7 +202,7 @@ def sag_variant(poses, width, height, sag_deg, onset_s):
 @pytest.mark.model
 @pytest.mark.skipif(not REAL_CLIP.exists(), reason="the real clip (../shared/data/real) is not beside this checkout")
 def test_tune_on_a_real_video_through_the_model(tmp_path):
-    from posecheck.tuner import load_tuner_clip
+    from posecheck.tuning.tuner import load_tuner_clip
     clip, images = load_tuner_clip(str(REAL_CLIP))
     assert len(images) == len(clip.poses) == 115  # the interactive tuner keeps every frame to show
     bad = tmp_path / "sagged.jsonl"

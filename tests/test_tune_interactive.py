@@ -15,10 +15,10 @@ import urllib.request
 
 import pytest
 
-from posecheck.explore import load_clip
-from posecheck.recording import RecordingHeader, RecordingWriter
-from posecheck.specs import BUNDLED_SPECS_DIR, load_spec, load_spec_file
-from posecheck.tuner import TunerApp, make_server
+from posecheck.tuning.explore import load_clip
+from posecheck.io.recording import RecordingHeader, RecordingWriter
+from posecheck.core.specs import BUNDLED_SPECS_DIR, load_spec, load_spec_file
+from posecheck.tuning.tuner import TunerApp, make_server
 from synth import H, W, plank_points, ramp, sequence, standing_points
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from posecheck.cli import run
-from posecheck.voice import NO_ENGINE_MESSAGE, EspeakEngine, Priority, Voice, open_voice
+from posecheck.cli.main import run
+from posecheck.live.voice import NO_ENGINE_MESSAGE, EspeakEngine, Priority, Voice, open_voice
 
 
 def started(u, timeout=5.0):
@@ -130,9 +130,9 @@ def test_espeak_without_a_sound_device_turns_the_voice_off_with_the_reason(tmp_p
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed (apt install espeak-ng)")
 def test_the_live_loop_speaks_the_sag_cue(tmp_path):
-    from posecheck.live import run_live
-    from posecheck.sources import open_live_frames
-    from posecheck.specs import load_spec
+    from posecheck.live.coach import run_live
+    from posecheck.io.live_frames import open_live_frames
+    from posecheck.core.specs import load_spec
     from test_live import sag_plank, write_recording
     rec = write_recording(tmp_path / "r.jsonl", sag_plank, 8.0)
     voice = Voice(EspeakEngine(audio=False))
@@ -143,7 +143,7 @@ def test_the_live_loop_speaks_the_sag_cue(tmp_path):
 
 
 def test_announcements_are_spoken_short_and_say_seconds_not_s():
-    from posecheck.live import LiveEvent, _spoken
+    from posecheck.live.coach import LiveEvent, _spoken
     assert _spoken(LiveEvent(0, "timer", "10 s of good form")) == "10 seconds"
     assert _spoken(LiveEvent(0, "target", "20 s: well done")) == "20 seconds: well done"
     assert _spoken(LiveEvent(0, "set", "Set 2 started after 3 s of rest: hold 20 s of good form")) == \

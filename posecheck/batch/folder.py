@@ -1,0 +1,179 @@
+"""Scoring a whole folder: every video and landmark recording in it, in parallel processes.
+
+Each input gets `OUTDIR/NAME.json` and `OUTDIR/NAME.html` (written atomically). A file that fails is reported
+and skipped; the others go on. `jobs=1` scores one by one in this process; more jobs use worker processes
+(spawned, so each loads its own MediaPipe graph), and give the same reports.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Callable
+
+from posecheck.api import score
+from posecheck.errors import PosecheckError, SourceOpenError
+from posecheck.io.atomic import atomic_write
+from posecheck.io.frames import IMAGE_SUFFIXES
+from posecheck.io.recording import is_recording
+
+__all__ = ["VIDEO_SUFFIXES", "FileResult", "find_inputs", "output_names", "score_one", "score_folder",
+           "table_text", "write_table_csv"]
+
+VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv", ".flv", ".3gp")
+
+
+@dataclass(frozen=True)
+class FileResult:
+    input: str
+    ok: bool
+    error: str = ""
+    json: str = ""
+    html: str = ""
+    exercise: str = ""
+    confidence: float | None = None  # set when the exercise was recognised automatically
+    duration_s: float = 0.0
+    good_hold_s: float = 0.0
+    target_s: float | None = None
+    reps: int = 0
+    good_reps: int = 0
+    main_fault: str = ""
+    verdict: str = ""
+
+
+def find_inputs(folder: str | os.PathLike) -> list[Path]:
+    """The videos and landmark recordings directly in `folder` (not its subfolders), sorted by name.
+    Still images and other files are left out; hidden files too (temp files of an interrupted run)."""
+    d = Path(folder)
+    if not d.is_dir():
+        raise SourceOpenError(f"{d}: not a folder")
+    out = []
+    for p in sorted(d.iterdir()):
+        if not p.is_file() or p.name.startswith("."):
+            continue
+        suffix = p.suffix.lower()
+        if suffix in VIDEO_SUFFIXES or (suffix not in IMAGE_SUFFIXES and is_recording(p)):
+            out.append(p)
+    return out
+
+
+def output_names(paths: list[Path]) -> dict[Path, str]:
+    """An output name per input: its stem, or stem_ext when two inputs share a stem (a.mp4 and a.jsonl)."""
+    stems: dict[str, int] = {}
+    for p in paths:
+        stems[p.stem] = stems.get(p.stem, 0) + 1
+    return {p: p.stem if stems[p.stem] == 1 else f"{p.stem}_{p.suffix.lstrip('.').lower()}" for p in paths}
+
+
+def _main_fault(summary) -> str:
+    if summary.fault_s:
+        f, s = max(summary.fault_s.items(), key=lambda kv: kv[1])
+        return f"{f} ({s:.1f} s)"
+    if summary.rep_faults:
+        f, n = max(summary.rep_faults.items(), key=lambda kv: kv[1])
+        return f"{f} ({n} rep{'s' if n != 1 else ''})"
+    return ""
+
+
+def score_one(path: str | os.PathLike, exercise: str, out_dir: str | os.PathLike, name: str | None = None, *,
+              model=None, model_complexity: int = 1, specs_dirs=None) -> FileResult:
+    """Score one input into OUTDIR/NAME.json and .html; never raises for a bad input (the result says)."""
+
+    p = Path(path)
+    name = name or p.stem
+    out = Path(out_dir)
+    json_path, html_path = out / f"{name}.json", out / f"{name}.html"
+    try:
+        report = score(p, exercise, model=model, model_complexity=model_complexity, specs_dirs=specs_dirs,
+                       json=json_path, html=html_path)
+    except PosecheckError as e:
+        return FileResult(str(p), False, error=str(e))
+    except KeyboardInterrupt:
+        raise
+    except Exception as e:  # a bug on one file must not stop the folder; the message says it is one
+        return FileResult(str(p), False, error=f"internal error: {type(e).__name__}: {e}")
+    s = report.summary
+    det = getattr(report, "detection", None)
+    return FileResult(
+        str(p), True, json=str(json_path), html=str(html_path), exercise=report.exercise,
+        confidence=det.get("confidence") if isinstance(det, dict) else None,
+        duration_s=report.source.duration_s, good_hold_s=s.good_hold_s, target_s=s.target_s, reps=s.reps,
+        good_reps=s.good_reps, main_fault=_main_fault(s), verdict=s.verdict)
+
+
+def score_folder(folder: str | os.PathLike, exercise: str, out_dir: str | os.PathLike, *, jobs: int = 1,
+                 model=None, model_complexity: int = 1, specs_dirs=None,
+                 on_result: Callable[[FileResult, int, int], None] | None = None) -> list[FileResult]:
+    """Score every input of `folder` (see `find_inputs`) with `jobs` processes; results in input order.
+    `on_result(result, done, total)` is called as each file finishes."""
+    inputs = find_inputs(folder)
+    if not inputs:
+        raise SourceOpenError(f"{folder}: no videos or landmark recordings (.jsonl) in this folder")
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise SourceOpenError(f"{out} is a file; give a folder for the reports with --out")
+    out.mkdir(parents=True, exist_ok=True)
+    names = output_names(inputs)
+    kwargs = dict(model=model, model_complexity=model_complexity,
+                  specs_dirs=list(specs_dirs) if specs_dirs else None)
+    results: dict[Path, FileResult] = {}
+    if jobs <= 1 or len(inputs) == 1:
+        for i, p in enumerate(inputs, 1):
+            results[p] = score_one(p, exercise, out, names[p], **kwargs)
+            if on_result:
+                on_result(results[p], i, len(inputs))
+    else:
+        # spawn, not fork: MediaPipe's graph threads do not survive a fork.
+        with ProcessPoolExecutor(max_workers=min(jobs, len(inputs)), mp_context=get_context("spawn")) as pool:
+            futures = {pool.submit(score_one, p, exercise, out, names[p], **kwargs): p for p in inputs}
+            try:
+                for i, fut in enumerate(as_completed(futures), 1):
+                    p = futures[fut]
+                    try:
+                        results[p] = fut.result()
+                    except Exception as e:  # the worker process died (out of memory, a crash in native code)
+                        results[p] = FileResult(str(p), False, error=f"worker failed: {type(e).__name__}: {e}")
+                    if on_result:
+                        on_result(results[p], i, len(inputs))
+            except KeyboardInterrupt:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+    return [results[p] for p in inputs]
+
+
+def table_text(results: list[FileResult], show_exercise: bool = False) -> str:
+    """The summary table printed after a folder run: file, good hold, reps, main fault."""
+    head = ["file"] + (["exercise"] if show_exercise else []) + ["good hold", "reps", "main fault"]
+    rows = []
+    for r in results:
+        name = os.path.basename(r.input)
+        if not r.ok:
+            rows.append([name] + ([""] if show_exercise else []) + ["FAILED", "", r.error])
+            continue
+        hold = f"{r.good_hold_s:.1f} s" + (f" / {r.target_s:g}" if r.target_s else "")
+        reps = f"{r.reps} ({r.good_reps} good)" if r.reps else "0"
+        ex = [r.exercise + (f" {100 * r.confidence:.0f}%" if r.confidence is not None else "")] \
+            if show_exercise else []
+        rows.append([name] + ex + [hold, reps, r.main_fault or "none"])
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
+    widths[-1] = 0  # the last column is not padded (error messages are long)
+    lines = ["  ".join(str(x).ljust(w) for x, w in zip(head, widths)).rstrip()]
+    lines.append("  ".join("-" * max(w, len(h)) for h, w in zip(head, widths)))
+    lines += ["  ".join(str(x).ljust(w) for x, w in zip(row, widths)).rstrip() for row in rows]
+    failed = sum(not r.ok for r in results)
+    lines.append(f"{len(results) - failed} of {len(results)} scored" + (f"; {failed} failed" if failed else ""))
+    return "\n".join(lines)
+
+
+def write_table_csv(results: list[FileResult], path: str | os.PathLike) -> None:
+    """The same table as CSV, every field of FileResult (atomic)."""
+    fields = list(FileResult.__dataclass_fields__)
+    with atomic_write(path) as f:
+        w = csv.DictWriter(f, fields, lineterminator="\n")
+        w.writeheader()
+        for r in results:
+            w.writerow(asdict(r))

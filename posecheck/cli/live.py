@@ -1,0 +1,107 @@
+"""`posecheck live`: coach a person in front of a camera (or a video played as if it were a camera)."""
+
+from __future__ import annotations
+
+import click
+
+from posecheck.cli.options import complexity_option, model_option, specs_option
+from posecheck.core.specs import load_spec
+from posecheck.errors import PosecheckError
+from posecheck.io.atomic import check_writable
+from posecheck.io.live_frames import open_live_frames
+from posecheck.live.coach import WindowDisplay, format_event, run_live, summary_lines
+from posecheck.live.voice import open_voice
+from posecheck.report.model import write_json
+
+
+@click.command()
+@click.option("--exercise", "-e", required=True, help="Exercise spec name (see `posecheck specs list`) or a .toml file.")
+@click.option("--camera", type=int, default=None, metavar="INDEX",
+              help="Camera to open (default 0; try --camera 1 if the first is not the one you want).")
+@click.option("--source", type=click.Path(dir_okay=False), default=None, metavar="VIDEO",
+              help="Play a video file (or a landmark recording .jsonl) in real time as if it were the camera.")
+@click.option("--headless", is_flag=True,
+              help="No window: print cues, state changes and timer milestones with their times.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False),
+              help="Write the session report here (same schema as `posecheck score --json`).")
+@click.option("--record", "record_path", type=click.Path(dir_okay=False),
+              help="Save the landmarks of every judged frame as a recording (.jsonl) to score again later.")
+@click.option("--save-video", "video_path", type=click.Path(dir_okay=False),
+              help="Save the camera's frames (as seen, not annotated) as an .mp4 to score again later.")
+@click.option("--voice/--no-voice", default=True, show_default=True,
+              help="Speak the cues (espeak-ng, or pyttsx3 from the [voice] extra); off if neither is found.")
+@click.option("--no-drop", is_flag=True,
+              help="With --source: judge every frame as fast as possible instead of in real time "
+                   "(same frames as `posecheck score`).")
+@click.option("--no-mirror", is_flag=True, help="Show the camera image as the camera sees it (not mirrored).")
+@click.option("--no-timings", is_flag=True, help="Hide the per-stage times on screen.")
+@model_option
+@complexity_option
+@specs_option
+def live(exercise, camera, source, headless, json_path, record_path, video_path, voice, no_drop, no_mirror,
+         no_timings, model, model_complexity, specs_dirs):
+    """Coach one exercise live: camera guidance, cues on screen and spoken, a good-form hold timer, sets.
+
+    \b
+    posecheck live --exercise plank                # camera 0, window
+    posecheck live -e plank --camera 1 --json session.json
+    posecheck live -e plank --source sample_videos/plank_sag_a.mp4 --headless
+
+    The window shows the mirrored image with the skeleton, key angles at their joints, the state by colour
+    (green good, red fault, grey setting up), the active cue, the hold timer against the target, reps, FPS
+    and the time per stage. Keys: q or Esc quit, space pause, r reset the set. Before judging, the person
+    is guided into view ("Turn sideways to the camera", "Step back: your feet are out of view"); the timer
+    starts only once they are in position, and counts good-form seconds only. Leaving the position ends a
+    set; getting back into it starts the next. On exit (Ctrl-C too) a summary per set is printed, and the
+    report written with --json. A video given with --source plays at its own pace: frames the loop cannot
+    keep up with are dropped, as with a camera.
+    """
+
+    if camera is not None and source is not None:
+        raise PosecheckError("give either --camera INDEX or --source VIDEO, not both")
+    if no_drop and source is None:
+        raise PosecheckError("--no-drop is for --source VIDEO: a camera cannot wait for the judge")
+    spec = load_spec(exercise, list(specs_dirs))
+    for p in (json_path, record_path, video_path):
+        if p:
+            check_writable(p)
+    display = None if headless else WindowDisplay(f"posecheck live: {spec.title}")
+    frames = open_live_frames(source, camera if camera is not None else 0, realtime=not no_drop)
+    info = frames.info
+    what = f"camera {camera or 0}" if source is None else source
+    pace = "as fast as judged, every frame" if no_drop else "real time"
+    if source is not None:
+        click.echo(f"live: {spec.name} from {what} ({info.width}x{info.height} @ {info.fps:g} fps, {pace}); "
+                   f"{'Ctrl-C' if headless else 'q, Esc or Ctrl-C'} ends the session")
+    else:
+        click.echo(f"live: {spec.name} from {what} ({info.width}x{info.height}); "
+                   f"{'Ctrl-C' if headless else 'q, Esc or Ctrl-C'} ends the session")
+    choice = open_voice(voice)
+    if voice:
+        click.echo(choice.message, err=True)
+
+    def on_event(ev):
+        if headless:
+            click.echo(format_event(ev))
+
+    try:
+        result = run_live(spec, frames, model=model, model_complexity=model_complexity, display=display,
+                          voice=choice.voice, on_event=on_event, record_path=record_path, video_path=video_path,
+                          mirror=not no_mirror, show_timings=not no_timings)
+    finally:
+        if choice.voice is not None:
+            choice.voice.close()
+    if result.ended_by == "camera stopped":
+        click.echo(f"{what} stopped delivering frames: the session ended there", err=True)
+    click.echo("\n".join(summary_lines(result, spec)))
+    if json_path:
+        write_json(result.report, json_path)
+        click.echo(f"Report written to {json_path}")
+    if record_path:
+        click.echo(f"Landmarks written to {record_path}")
+    if video_path:
+        click.echo(f"Video written to {video_path}")
+
+
+def register(main: click.Group) -> None:
+    main.add_command(live)

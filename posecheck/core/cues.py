@@ -1,0 +1,64 @@
+"""Which fault to say, and when: most important first, rate-limited, never a queue of stale cues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from posecheck.core.evaluation import FaultEvent, FrameResult
+
+__all__ = ["Cue", "CueScheduler"]
+
+_RANK = {"major": 0, "minor": 1}
+
+
+@dataclass(frozen=True)
+class Cue:
+    t_s: float
+    fault: str
+    text: str
+    severity: str = "major"
+
+
+class CueScheduler:
+    """Turns established faults into cues.
+
+    - a fault is cued when it becomes established, then again every `repeat_s` while it persists;
+    - at most one cue every `min_gap_s`; when several wait, the most severe (then the oldest) goes first;
+    - a waiting cue is dropped when its fault has cleared (rep-level findings count as active until the rep
+      ends) or when it could not be said within `stale_s`.
+    """
+
+    def __init__(self, repeat_s: float = 8.0, min_gap_s: float = 1.5, stale_s: float = 2.0):
+        self.repeat_s, self.min_gap_s, self.stale_s = repeat_s, min_gap_s, stale_s
+        self._waiting: dict[str, FaultEvent] = {}
+        self._last_said: dict[str, float] = {}
+        self._texts: dict[str, tuple[str, str]] = {}
+        self._last_t = -1e9
+
+    def update(self, frame: FrameResult) -> list[Cue]:
+        t = frame.t_s
+        for ev in frame.new_faults:
+            self._waiting.setdefault(ev.fault, ev)
+            self._texts[ev.fault] = (ev.text, ev.severity)
+        # Reminders for faults that persist.
+        for f in frame.faults:
+            last = self._last_said.get(f)
+            if f not in self._waiting and last is not None and t - last >= self.repeat_s and f in self._texts:
+                text, sev = self._texts[f]
+                self._waiting[f] = FaultEvent(f, text, sev, t)
+        # Drop what is no longer true or too old to be useful.
+        for f, ev in list(self._waiting.items()):
+            if f not in frame.faults or t - ev.t_s > self.stale_s:
+                del self._waiting[f]
+        if not self._waiting or t - self._last_t < self.min_gap_s:
+            return []
+        f, ev = min(self._waiting.items(), key=lambda kv: (_RANK.get(kv[1].severity, 9), kv[1].t_s))
+        del self._waiting[f]
+        self._last_said[f] = t
+        self._last_t = t
+        return [Cue(t, f, ev.text, ev.severity)]
+
+    def reset(self) -> None:
+        self._waiting.clear()
+        self._last_said.clear()
+        self._last_t = -1e9

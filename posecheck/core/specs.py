@@ -1,0 +1,366 @@
+"""Exercise specs: declarative TOML files, validated with pydantic at the boundary.
+
+A spec says how to recognise the exercise position, which measures must stay in which range (each a named
+fault with a cue), the hold target, how reps are counted and how slow they must be. See
+`exercise_specs/*.toml` for commented examples and `posecheck specs schema` for the JSON Schema.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from pathlib import Path
+from typing import Literal
+
+import tomllib
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from posecheck.core.geometry import MEASURES
+from posecheck.errors import SpecInvalid, SpecNotFound
+
+__all__ = [
+    "Spec", "Range", "Requirement", "Position", "Check", "Hold", "Reps", "Tempo", "Smoothing", "load_spec", "load_spec_file",
+    "find_spec", "list_specs", "spec_dirs", "BUNDLED_SPECS_DIR", "SPECS_ENV",
+]
+
+SPECS_ENV = "POSECHECK_SPECS"
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _bundled_dir() -> Path:
+    # Installed as a wheel the specs sit inside the package; in a checkout, beside it.
+    package = Path(__file__).resolve().parents[1]
+    for cand in (package / "exercise_specs", package.parent / "exercise_specs"):
+        if cand.is_dir():
+            return cand
+    return package.parent / "exercise_specs"
+
+
+BUNDLED_SPECS_DIR = _bundled_dir()
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_measure(v: str) -> str:
+    if v not in MEASURES:
+        close = difflib.get_close_matches(v, MEASURES, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; known measures: {', '.join(MEASURES)}"
+        raise ValueError(f"unknown measure {v!r}{hint}")
+    return v
+
+
+class Range(_Model):
+    """A measure that must lie within [min_deg, max_deg] (either bound may be left out)."""
+
+    measure: str
+    min_deg: float | None = None
+    max_deg: float | None = None
+
+    _measure = field_validator("measure")(_check_measure)
+
+    @model_validator(mode="after")
+    def _bounds(self):
+        if self.min_deg is None and self.max_deg is None:
+            raise ValueError("give min_deg, max_deg or both")
+        if self.min_deg is not None and self.max_deg is not None and self.min_deg > self.max_deg:
+            raise ValueError(f"min_deg ({self.min_deg}) is greater than max_deg ({self.max_deg})")
+        return self
+
+    def contains(self, value: float, margin_deg: float = 0.0) -> bool | None:
+        """True inside (shrunk by `margin_deg`), False outside, None when the value is unknown (NaN)."""
+        if value != value:
+            return None
+        if self.min_deg is not None and value < self.min_deg + margin_deg:
+            return False
+        if self.max_deg is not None and value > self.max_deg - margin_deg:
+            return False
+        return True
+
+
+class Requirement(Range):
+    """A range the position needs. `if_unknown`: what an unknown (NaN) measure means for the position:
+    "unknown" (cannot tell: the frame is unknown), or "pass" for a helper cue such as the face direction that
+    must not make a frame unknown when it cannot be seen."""
+
+    if_unknown: Literal["unknown", "pass"] = "unknown"
+
+
+class Position(_Model):
+    """When the person counts as being in the exercise position: all ranges hold, for a while."""
+
+    require: list[Requirement] = Field(min_length=1)
+    enter_s: float = Field(0.5, ge=0, description="how long the position must hold before judging starts")
+    exit_s: float = Field(1.0, ge=0, description="how long it must be lost before the set counts as ended")
+    settle_deg: float | None = Field(
+        4.0, gt=0, description="getting into position is not holding it: the set starts once the position's "
+        "measures have stayed within this many degrees for settle_s (and is dated from when they did)")
+    settle_s: float = Field(0.4, ge=0)
+
+
+class Check(Range):
+    """A form check: outside the range is the fault `id`, cued with `cue`."""
+
+    id: str
+    cue: str = Field(min_length=1)
+    severity: Literal["major", "minor"] = "major"
+    when: Literal["position", "top", "still"] = Field(
+        "position", description='"position": whenever in position; "top": only at the top of a rep; '
+        '"still": only while the position is held still (a shape fault, not the way into or out of the hold)')
+    debounce_s: float = Field(0.3, ge=0, description="the fault must persist this long before it is cued")
+    clear_s: float = Field(0.2, ge=0, description="and be gone this long before it clears")
+    hysteresis_deg: float = Field(2.0, ge=0, description="a fault clears only this far back inside the range")
+
+    @field_validator("id")
+    @classmethod
+    def _snake(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError(f"fault id {v!r} must be snake_case (a-z, 0-9, _)")
+        return v
+
+
+class Hold(_Model):
+    """A static hold: good-form seconds are timed against the target."""
+
+    target_s: float = Field(gt=0)
+    max_s: float | None = Field(None, gt=0, description="the upper end of the recommended hold")
+    at: Literal["position", "top"] = Field("position", description='"top": the top of each rep (bridge)')
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.max_s is not None and self.max_s < self.target_s:
+            raise ValueError(f"max_s ({self.max_s}) is less than target_s ({self.target_s})")
+        return self
+
+
+class Reps(_Model):
+    """How reps are counted on one measure, with hysteresis.
+
+    `out_and_back` (bridge): a rep starts when the measure passes `start_deg` toward `peak_deg` and ends when
+    it comes back; it is full if it reached `peak_deg`, else it gets `short_fault`.
+    `alternate` (cat/cow): the measure swings between passing `start_deg` (one extreme) and `peak_deg`
+    (the other); one visit to each is one rep.
+    """
+
+    measure: str
+    mode: Literal["out_and_back", "alternate"] = "out_and_back"
+    start_deg: float
+    peak_deg: float
+    hysteresis_deg: float = Field(3.0, ge=0)
+    rest_margin_deg: float | None = Field(
+        None, gt=0, description="out_and_back: a rep starts this far beyond the resting level seen in the set "
+        "(when that is further than start_deg): bodies differ at rest")
+    short_fault: str | None = None
+    short_cue: str | None = None
+    target: int | None = Field(None, gt=0, description="recommended reps per set")
+    target_max: int | None = Field(None, gt=0)
+    names: tuple[str, str] | None = Field(None, description="names of the start and peak extremes (cat/cow)")
+
+    _measure = field_validator("measure")(_check_measure)
+
+    @model_validator(mode="after")
+    def _sane(self):
+        if self.start_deg == self.peak_deg:
+            raise ValueError("start_deg and peak_deg must differ")
+        if self.short_fault is not None and not self.short_cue:
+            raise ValueError("short_fault needs a short_cue")
+        return self
+
+
+class Tempo(_Model):
+    """Slow, controlled movement: a rep that moves faster than this is the fault `fault`.
+
+    `max_speed_deg_s`: the rep measure may not change faster than this, measured over `speed_window_s`
+    (a window, not frame to frame, so that landmark jitter does not read as speed).
+    `min_half_s` (alternate mode): the time from one extreme to the other must be at least this.
+    """
+
+    fault: str = "moving_too_fast"
+    cue: str = "Slow down: move slowly and smoothly"
+    min_half_s: float | None = Field(None, gt=0, description="alternate mode: each half-move takes at least this")
+    max_speed_deg_s: float | None = Field(None, gt=0, description="highest allowed speed of the rep measure")
+    speed_window_s: float = Field(0.2, gt=0)
+
+    @model_validator(mode="after")
+    def _some_limit(self):
+        if self.min_half_s is None and self.max_speed_deg_s is None:
+            raise ValueError("give min_half_s, max_speed_deg_s or both")
+        return self
+
+
+class Smoothing(_Model):
+    """One Euro filter on each measure (min_cutoff_hz: jitter at rest; beta: less lag when moving)."""
+
+    min_cutoff_hz: float = Field(1.5, gt=0)
+    beta: float = Field(0.05, ge=0)
+
+
+class Spec(_Model):
+    name: str
+    title: str
+    description: str = ""
+    position: Position
+    checks: list[Check] = []
+    hold: Hold | None = None
+    reps: Reps | None = None
+    tempo: Tempo | None = None
+    smoothing: Smoothing = Smoothing()
+    cue_repeat_s: float = Field(8.0, gt=0, description="a fault that persists is cued again after this long")
+    source_file: str | None = Field(None, exclude=True)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError(f"name {v!r} must be snake_case (a-z, 0-9, _)")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        ids = [c.id for c in self.checks]
+        dup = {i for i in ids if ids.count(i) > 1}
+        if dup:
+            raise ValueError(f"check ids must be unique; repeated: {', '.join(sorted(dup))}")
+        if any(c.when == "top" for c in self.checks) and (self.reps is None or self.reps.mode != "out_and_back"):
+            raise ValueError('a check with when = "top" needs [reps] with mode = "out_and_back"')
+        if self.hold is not None and self.hold.at == "top" and (self.reps is None or self.reps.mode != "out_and_back"):
+            raise ValueError('[hold] at = "top" needs [reps] with mode = "out_and_back"')
+        if self.tempo is not None and self.reps is None:
+            raise ValueError("[tempo] needs [reps]: tempo is judged per rep")
+        return self
+
+    @property
+    def fault_ids(self) -> list[str]:
+        ids = [c.id for c in self.checks]
+        if self.reps is not None and self.reps.short_fault:
+            ids.append(self.reps.short_fault)
+        if self.tempo is not None:
+            ids.append(self.tempo.fault)
+        return ids
+
+    @property
+    def key_measures(self) -> list[str]:
+        """Measures worth plotting and drawing: the checks', the reps' and the position's, in that order."""
+        out: list[str] = []
+        for m in [c.measure for c in self.checks] + ([self.reps.measure] if self.reps else []) + \
+                [r.measure for r in self.position.require]:
+            if m not in out:
+                out.append(m)
+        return out
+
+
+def _format_loc(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def _model_at(loc: tuple):
+    """The pydantic model class that a location points into (for did-you-mean on misspelt keys)."""
+    model = Spec
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return model
+        ann = field.annotation
+        nxt = None
+        for cand in (ann, *getattr(ann, "__args__", ())):
+            for c in (cand, *getattr(cand, "__args__", ())):
+                if isinstance(c, type) and issubclass(c, BaseModel):
+                    nxt = c
+        if nxt is None:
+            return model
+        model = nxt
+    return model
+
+
+def _explain(err: dict) -> str:
+    loc = tuple(err["loc"])
+    where = _format_loc(loc)
+    if err["type"] == "extra_forbidden":
+        parent = _model_at(loc[:-1])
+        known = [k for k in parent.model_fields if k != "source_file"]
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(known)}"
+        return f"{where}: unknown key; {hint}"
+    if err["type"] == "missing":
+        return f"{where}: required key is missing"
+    msg = err["msg"].removeprefix("Value error, ")
+    return f"{where}: {msg}"
+
+
+def parse_spec(data: dict, source: str) -> Spec:
+    try:
+        return Spec.model_validate({**data, "source_file": source})
+    except ValidationError as e:
+        problems = [_explain(err) for err in e.errors()]
+        raise SpecInvalid(f"{source}: " + "; ".join(problems)) from None
+
+
+def load_spec_file(path: str | os.PathLike) -> Spec:
+    p = Path(path)
+    if not p.exists():
+        raise SpecNotFound(f"{p}: no such spec file")
+    if p.is_dir():
+        raise SpecInvalid(f"{p} is a directory; give a spec file (.toml)")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise SpecInvalid(f"{p}: cannot read ({e})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise SpecInvalid(f"{p}: not valid TOML ({e})") from None
+    return parse_spec(data, str(p))
+
+
+def spec_dirs(extra: list[str | os.PathLike] | None = None) -> list[Path]:
+    """Where specs are looked up, first match wins: --specs dirs, then $POSECHECK_SPECS, then the bundled."""
+    dirs = [Path(d) for d in (extra or [])]
+    env = os.environ.get(SPECS_ENV)
+    if env:
+        dirs += [Path(d) for d in env.split(os.pathsep) if d]
+    dirs.append(BUNDLED_SPECS_DIR)
+    return dirs
+
+
+def list_specs(extra_dirs=None) -> dict[str, Path]:
+    """name -> file for every spec found, user dirs overriding the bundled ones."""
+    found: dict[str, Path] = {}
+    for d in spec_dirs(extra_dirs):
+        if d.is_dir():
+            for f in sorted(d.glob("*.toml")):
+                found.setdefault(f.stem, f)
+    return found
+
+
+def find_spec(name: str, extra_dirs=None) -> Path:
+    specs = list_specs(extra_dirs)
+    if name in specs:
+        return specs[name]
+    close = difflib.get_close_matches(name, list(specs), n=1, cutoff=0.5)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise SpecNotFound(f"unknown exercise {name!r}; {hint}known: {', '.join(sorted(specs)) or '(none)'}")
+
+
+def load_spec(name_or_path: str | os.PathLike, extra_dirs=None) -> Spec:
+    """A spec by exercise name (looked up in the spec dirs) or by the path of a .toml file."""
+    s = str(name_or_path)
+    if s.endswith(".toml") or os.sep in s:
+        return load_spec_file(s)
+    return load_spec_file(find_spec(s, extra_dirs))

@@ -1,0 +1,32 @@
+"""What a scored session writes beside the JSON report: a per-frame CSV, an annotated video, and a snapshot of
+each fault's worst moment (for the HTML report).
+
+The video and the snapshots are fed while scoring, frame by frame (`on_step(frame, pose, step)`), so the
+video is decoded once. Every file is written atomically: a temp file beside the target, renamed when complete.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+
+from posecheck.core.geometry import MEASURES
+from posecheck.io.atomic import atomic_write
+from posecheck.report.model import Report
+
+__all__ = ["CSV_COLUMNS", "write_csv"]
+
+
+CSV_COLUMNS = ("frame", "t_s", "state", "faults", "detected", "side", *(f"{m}_deg" for m in MEASURES))
+
+
+def write_csv(report: Report, path: str | os.PathLike) -> None:
+    """One row per frame: frame index, time, state, faults (';'-separated), and every measure in degrees
+    (empty when unknown)."""
+    with atomic_write(path) as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(CSV_COLUMNS)
+        for i, fr in enumerate(report.frames):
+            angles = fr.angles_deg
+            w.writerow([i, f"{fr.t_s:.4f}", fr.state, ";".join(fr.faults), int(fr.detected), fr.side or "",
+                        *("" if angles.get(m) is None else f"{angles[m]:.1f}" for m in MEASURES)])

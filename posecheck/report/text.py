@@ -1,0 +1,53 @@
+"""The report of a session (a contract: `posecheck.report/1`), its summary text, and writing it atomically.
+
+Built from the evaluator's per-frame results at the end of a session; validated with pydantic, so a report
+read back from JSON is checked the same way.
+"""
+
+from __future__ import annotations
+
+from posecheck.report.model import Report
+
+__all__ = ["fmt_s", "summary_text"]
+
+
+def fmt_s(x: float) -> str:
+    return f"{x:.1f} s"
+
+
+def summary_text(report: Report, titles: dict[str, str] | None = None) -> str:
+    """The readable summary printed by `posecheck score`."""
+    s, src = report.summary, report.source
+    lines = [f"{report.exercise}: {src.path} ({src.frames} frames, {src.duration_s:.1f} s, "
+             f"{src.width}x{src.height} @ {src.fps:g} fps)" + ("  [PARTIAL: interrupted]" if report.partial else "")]
+    if s.verdict:
+        lines.append(f"Verdict: {s.verdict}")
+    if src.kind == "image" and report.frames:
+        f = report.frames[0]
+        lines.append(f"Still image: state {f.state}" + (f", faults: {', '.join(f.faults)}" if f.faults else ""))
+        known = {k: v for k, v in f.angles_deg.items() if v is not None}
+        if known:
+            lines.append("Angles: " + ", ".join(f"{k} {v:.0f}" for k, v in known.items()))
+        return "\n".join(lines)
+    if s.target_s is not None:
+        lines.append(f"Good-form hold: {fmt_s(s.good_hold_s)} (target {s.target_s:g} s; best single hold "
+                     f"{fmt_s(s.best_hold_s)})")
+    if report.reps or s.reps:
+        lines.append(f"Reps: {s.reps} ({s.good_reps} good)")
+        for i, r in enumerate(report.reps, 1):
+            verdict = "good" if r.good else ", ".join(r.faults)
+            lines.append(f"  rep {i}: {r.start_s:.1f}-{r.end_s:.1f} s  {verdict}")
+    if s.fault_s:
+        lines.append("Time in each fault:")
+        for f, sec in sorted(s.fault_s.items(), key=lambda kv: -kv[1]):
+            lines.append(f"  {f}: {fmt_s(sec)}")
+    else:
+        lines.append("No form faults.")
+    st = s.state_s
+    if st:
+        lines.append("Time by state: " + ", ".join(f"{k} {v:.1f} s" for k, v in st.items() if v > 0))
+    if report.cues:
+        lines.append("Cues:")
+        for c in report.cues:
+            lines.append(f"  {c.t_s:6.1f} s  {c.text}  [{c.fault}]")
+    return "\n".join(lines)

@@ -1,0 +1,722 @@
+"""Tuning a spec's thresholds from reference material: clips of good form and clips of faulty form.
+
+    material = load_material(good=["ok.mp4", "ok2.jsonl@2-9"], bad=["sag.mp4"])
+    result = tune(material, load_spec("plank"))
+    print(result.check_table()); print(result.clip_table())
+    write_tuned_spec(result, "my_plank.toml")        # the original file, comments and all, with new numbers
+    Path("tune.html").write_text(render_html(result))
+
+How a bound is chosen. A check's fault is established when its measure stays beyond the bound for
+`debounce_s`, so what matters per clip is its *sustained reach*: the furthest value held for a whole debounce
+window while in position (for a still image, the value itself). For each bound of each check (say a max):
+
+- G, the good reach: the highest sustained reach of any good clip. The bound must stay above it.
+- bad evidence: bad clips whose reach exceeds G by at least `min_gap_deg` (2 x the margin); a smaller
+  excess is noise, not a fault on this measure.
+- first the good material must pass: a bound closer than the margin to G moves out, to the midpoint between
+  G and the nearest bad evidence (the largest margin to both sides), or to G + margin when there is none;
+- then every bad clip that no bound catches yet is given to the bound it reaches furthest beyond the good,
+  which moves in to the midpoint between G and that clip's reach.
+
+A bound that the material says nothing about keeps its value (and the comment that explains it). A bad clip
+usually has good stretches too (the fault comes and goes): that is why a bad clip is evidence for the one
+bound it crosses furthest, not for every bound where it differs from the good. Min bounds mirror all this.
+Angles and position come from the same evaluator that scores, run once per clip.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import tomllib
+
+from posecheck.core.evaluation import Evaluator
+from posecheck.core.specs import Spec, parse_spec
+from posecheck.errors import PosecheckError, SpecInvalid
+from posecheck.io.atomic import atomic_write
+from posecheck.tuning.explore import Clip, load_clip, parse_input
+
+__all__ = [
+    "Material", "Verdict", "BoundChange", "CheckTuning", "TuneResult", "load_material", "judge", "tune",
+    "sustained_reach", "apply_bounds", "rewrite_spec_text", "tuned_toml", "write_tuned_spec", "render_html",
+    "MAX_DT_S",
+]
+
+MAX_DT_S = 0.5  # as the evaluator: a gap in the frames counts at most this long
+
+
+@dataclass(frozen=True)
+class Material:
+    clip: Clip
+    good: bool
+
+    @property
+    def label(self) -> str:
+        return self.clip.label
+
+
+def load_material(good: list[str], bad: list[str], *, model=None, model_complexity: int = 1,
+                  progress_factory=None) -> list[Material]:
+    """Clips from `FILE` or `FILE@START-END` arguments; each video runs through the model once."""
+    if not good:
+        raise PosecheckError("give at least one clip of good form with --good")
+    cache: dict = {}
+    out = []
+    for items, is_good in ((good, True), (bad, False)):
+        for text in items:
+            clip = load_clip(parse_input(text), model=model, model_complexity=model_complexity, cache=cache,
+                             progress_factory=progress_factory)
+            out.append(Material(clip, is_good))
+    return out
+
+
+# --- judging ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Run:
+    """One pass of the evaluator over a clip: what tuning needs from every frame."""
+
+    t_s: np.ndarray
+    in_range: np.ndarray
+    in_position: np.ndarray
+    detected: np.ndarray
+    faults: tuple  # per frame: the active fault ids
+    angles: dict  # measure -> (n,) smoothed values
+
+
+def evaluate(clip: Clip, spec: Spec) -> Run:
+    ev = Evaluator(spec, clip.info.width, clip.info.height, still=clip.still)
+    frames = [ev.step(p) for p in clip.poses]
+    t = np.array([f.t_s for f in frames])
+    angles = {m: np.array([f.angles[m] for f in frames]) for m in frames[0].angles}
+    return Run(t, clip.input.contains(t), np.array([f.in_position for f in frames]),
+               np.array([f.detected for f in frames]), tuple(f.faults for f in frames), angles)
+
+
+def _frame_dt(t: np.ndarray, still: bool) -> np.ndarray:
+    if still or len(t) < 2:
+        return np.zeros(len(t))
+    dt = np.diff(t, prepend=t[0])
+    return np.clip(dt, 0.0, MAX_DT_S)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How one spec judges one clip, within its time range."""
+
+    label: str
+    expected_good: bool
+    frames: int
+    in_position: int
+    fault_frames: dict
+    fault_s: dict
+
+    @property
+    def recognised(self) -> bool:
+        return self.in_position > 0
+
+    @property
+    def faulty(self) -> bool:
+        return bool(self.fault_frames)
+
+    @property
+    def right(self) -> bool:
+        return (self.recognised and not self.faulty) if self.expected_good else self.faulty
+
+    def text(self) -> str:
+        if not self.recognised:
+            return "not in position"
+        if not self.faulty:
+            return "good"
+        parts = []
+        for f in sorted(self.fault_frames, key=lambda k: -self.fault_frames[k]):
+            s = self.fault_s.get(f, 0.0)
+            parts.append(f"{f} {s:.1f} s" if s > 0 else f)
+        return ", ".join(parts)
+
+
+def judge(clip: Clip, spec: Spec, run: Run | None = None, expected_good: bool = True) -> Verdict:
+    run = run or evaluate(clip, spec)
+    dt = _frame_dt(run.t_s, clip.still)
+    ff: dict[str, int] = {}
+    fs: dict[str, float] = {}
+    for i in np.flatnonzero(run.in_range):
+        for f in run.faults[i]:
+            ff[f] = ff.get(f, 0) + 1
+            fs[f] = fs.get(f, 0.0) + float(dt[i])
+    return Verdict(clip.label, expected_good, int(run.in_range.sum()), int((run.in_range & run.in_position).sum()),
+                   ff, fs)
+
+
+# --- the sustained reach ------------------------------------------------------------------------------------
+
+def sustained_reach(t_s: np.ndarray, values: np.ndarray, mask: np.ndarray, debounce_s: float,
+                    direction: int) -> float:
+    """The furthest value (direction +1: highest, -1: lowest) held for `debounce_s` without a break.
+
+    A bound set below this reach (above it, for -1) is crossed long enough to establish the fault; set beyond
+    it, never. Breaks: frames outside `mask` or unknown (NaN), as in the evaluator, where unknown restarts
+    the debounce. NaN when no stretch is long enough."""
+    ok = mask & np.isfinite(values)
+    best = -math.inf
+    n = len(values)
+    i = 0
+    while i < n:
+        if not ok[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and ok[j]:
+            j += 1
+        tr, vr = t_s[i:j], direction * values[i:j]
+        lo = 0
+        for k in range(len(vr)):
+            # The window [w, k] must span debounce_s: the shortest such window ending at k.
+            while lo + 1 <= k and tr[k] - tr[lo + 1] >= debounce_s - 1e-9:
+                lo += 1
+            if tr[k] - tr[lo] >= debounce_s - 1e-9:
+                best = max(best, float(vr[lo:k + 1].min()))
+        i = j
+    return direction * best if best > -math.inf else math.nan
+
+
+# --- proposals ----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BoundChange:
+    """One bound of a check or of a position requirement: where it is, where it should go, and why."""
+
+    where: str  # "checks" | "position" | "reps" | "tempo"
+    key: str  # check id, or the index of the position requirement ("" for reps and tempo)
+    measure: str
+    bound: str  # "min_deg" | "max_deg" (or the reps/tempo field, e.g. "peak_deg")
+    current: float
+    proposed: float
+    good_reach: float
+    bad_reach: float  # the nearest bad clip reach beyond the good (NaN: no bad evidence on this bound)
+    reason: str
+
+    @property
+    def changed(self) -> bool:
+        return abs(self.proposed - self.current) > 1e-9
+
+
+@dataclass
+class CheckTuning:
+    check_id: str
+    measure: str
+    current: tuple  # (min_deg, max_deg), None where absent
+    proposed: tuple
+    good_values: np.ndarray
+    bad_values: np.ndarray
+    reach: list  # (label, good?, lowest sustained, highest sustained)
+    bounds: list = field(default_factory=list)
+
+
+@dataclass
+class TuneResult:
+    spec: Spec
+    tuned: Spec
+    checks: list
+    position: list  # BoundChange of the position requirements (only with widen_position)
+    before: list  # Verdict per clip, current spec
+    after: list  # Verdict per clip, tuned spec
+    warnings: list
+    margin_deg: float
+
+    @property
+    def changes(self) -> list[BoundChange]:
+        return [b for c in self.checks for b in c.bounds if b.changed] + [b for b in self.position if b.changed]
+
+    def check_table(self) -> str:
+        rows = [("check", "measure", "current", "proposed", "good passing", "bad caught")]
+        n_good = sum(v.expected_good for v in self.before)
+        n_bad = len(self.before) - n_good
+        for c in self.checks:
+            def counts(verdicts):
+                good_ok = sum(1 for v in verdicts
+                              if v.expected_good and v.recognised and c.check_id not in v.fault_frames)
+                bad_hit = sum(1 for v in verdicts if not v.expected_good and c.check_id in v.fault_frames)
+                return good_ok, bad_hit
+            g0, b0 = counts(self.before)
+            g1, b1 = counts(self.after)
+            rows.append((c.check_id, c.measure, _range_text(*c.current), _range_text(*c.proposed),
+                         f"{g0}/{n_good} -> {g1}/{n_good}", f"{b0}/{n_bad} -> {b1}/{n_bad}" if n_bad else "-"))
+        for b in self.position:
+            if b.changed:
+                rows.append((f"position[{b.key}]", b.measure, f"{b.bound[:3]} {b.current:g}",
+                             f"{b.bound[:3]} {b.proposed:g}", "", ""))
+        return _table(rows)
+
+    def clip_table(self) -> str:
+        rows = [("clip", "truth", "current spec", "tuned spec", "right")]
+        for v0, v1 in zip(self.before, self.after):
+            rows.append((v0.label, "good" if v0.expected_good else "bad", v0.text(), v1.text(),
+                         f"{'yes' if v0.right else 'no'} -> {'yes' if v1.right else 'no'}"))
+        return _table(rows)
+
+    def summary(self) -> str:
+        r0 = sum(v.right for v in self.before)
+        r1 = sum(v.right for v in self.after)
+        n = len(self.before)
+        return f"The current spec judges {r0} of {n} clips right; the tuned spec {r1} of {n}."
+
+
+def _range_text(lo, hi) -> str:
+    if lo is not None and hi is not None:
+        return f"{lo:g}..{hi:g}"
+    if lo is not None:
+        return f">= {lo:g}"
+    if hi is not None:
+        return f"<= {hi:g}"
+    return "-"
+
+
+def _table(rows: list[tuple]) -> str:
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for k, r in enumerate(rows):
+        lines.append("  ".join(str(x).ljust(w) for x, w in zip(r, widths)).rstrip())
+        if k == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _round_half(x: float) -> float:
+    return round(x * 2.0) / 2.0
+
+
+@dataclass
+class _Bound:
+    """Working state of one check bound, in "beyond the bound is larger" terms (values times direction)."""
+
+    check_id: str
+    measure: str
+    bound: str
+    direction: int
+    current: float
+    good: float  # the good reach (NaN: no good frame in position)
+    bads: dict  # material index -> reach of that bad clip
+    selected: bool
+    proposed: float = math.nan
+    reason: str = ""
+    nearest_bad: float = math.nan
+
+    def evidence(self, min_gap: float) -> dict:
+        """The bad clips that reach clearly beyond the good on this bound."""
+        if self.good != self.good:
+            return {}
+        return {i: b for i, b in self.bads.items() if b == b and b >= self.good + min_gap}
+
+
+def _midway(g: float, b: float) -> float:
+    p = _round_half((g + b) / 2.0)
+    return p if g < p < b else (g + b) / 2.0
+
+
+def _propose_bounds(bounds: list[_Bound], margin: float, min_gap: float, labels: list[str]) -> None:
+    """Fill in `proposed` and `reason`: first make every good clip pass (with the margin), then catch the
+    bad clips still missed, each by the bound it reaches furthest beyond the good. A bound moves only when
+    the material asks for it, so a check that nothing speaks about keeps the value its comment explains."""
+    d = lambda x, b: b.direction * x  # noqa: E731 (back to degrees)
+    for b in bounds:
+        c = b.direction * b.current
+        b.proposed = c
+        if not b.selected:
+            b.reason = "not selected (--check): kept"
+            continue
+        if b.good != b.good:
+            b.reason = "no good frame in position: kept"
+            continue
+        ev = b.evidence(min_gap)
+        if ev:
+            b.nearest_bad = min(ev.values())
+        if c >= b.good + margin:
+            b.reason = "kept: the good material stays inside it with the margin"
+            continue
+        if ev:
+            b.proposed = _midway(b.good, b.nearest_bad)
+            b.reason = f"widened to midway between good ({d(b.good, b):.1f}) and bad ({d(b.nearest_bad, b):.1f})"
+        else:
+            p = _round_half(b.good + margin)
+            b.proposed = p if p >= b.good + margin else p + 0.5
+            b.reason = f"widened: good material reaches {d(b.good, b):.1f}"
+    bad_ids = sorted({i for b in bounds for i in b.bads})
+    assigned: dict[int, list[int]] = {}
+    for i in bad_ids:
+        if any(b.bads.get(i, math.nan) > b.proposed for b in bounds):
+            continue  # already caught
+        cands = [(b.bads[i] - b.good, k) for k, b in enumerate(bounds) if b.selected and i in b.evidence(min_gap)]
+        if cands:
+            assigned.setdefault(max(cands)[1], []).append(i)
+    for k, clips in assigned.items():
+        b = bounds[k]
+        reach = min(b.bads[i] for i in clips)
+        b.nearest_bad = reach
+        b.proposed = min(b.proposed, _midway(b.good, reach))
+        names = ", ".join(labels[i] for i in clips)
+        b.reason = f"tightened to midway between good ({d(b.good, b):.1f}) and bad ({d(reach, b):.1f}) to catch {names}"
+
+
+def apply_bounds(spec: Spec, changes: list[BoundChange]) -> Spec:
+    """A copy of `spec` with the bounds moved (validated again, so a bad combination is caught here)."""
+    checks = []
+    for c in spec.checks:
+        upd = {b.bound: b.proposed for b in changes if b.where == "checks" and b.key == c.id}
+        checks.append(c.model_copy(update=upd) if upd else c)
+    req = []
+    for i, r in enumerate(spec.position.require):
+        upd = {b.bound: b.proposed for b in changes if b.where == "position" and b.key == str(i)}
+        req.append(r.model_copy(update=upd) if upd else r)
+    data = spec.model_dump(exclude={"source_file"})
+    data["checks"] = [c.model_dump() for c in checks]
+    data["position"]["require"] = [r.model_dump() for r in req]
+    for section in ("reps", "tempo"):  # single tables: the field name is the bound
+        for b in changes:
+            if b.where == section and data.get(section) is not None:
+                data[section][b.bound] = b.proposed
+    return parse_spec(data, spec.source_file or spec.name)
+
+
+def _position_diagnosis(m: Material, run: Run, spec: Spec) -> str:
+    """Which position requirement keeps a clip out of position, and what the clip reads instead."""
+    sel = run.in_range & run.detected
+    if not sel.any():
+        return f"{m.label}: no person detected in the range"
+    worst, worst_frac = None, 0.0
+    for i, r in enumerate(spec.position.require):
+        v = run.angles[r.measure][sel]
+        fails = np.array([r.contains(x) is False for x in v])
+        if fails.mean() > worst_frac:
+            worst, worst_frac = (i, r, v), float(fails.mean())
+    if worst is None:
+        return f"{m.label}: in position only {100 * (run.in_range & run.in_position).sum() / sel.sum():.0f}% " \
+               "of the time (the position is lost and found again)"
+    i, r, v = worst
+    fin = v[np.isfinite(v)]
+    read = f"reads {np.percentile(fin, 5):.0f}..{np.percentile(fin, 95):.0f}" if fin.size else "is unknown"
+    return (f"{m.label}: mostly not in position: position.require[{i}] ({r.measure} {_range_text(r.min_deg, r.max_deg)}) "
+            f"fails in {100 * worst_frac:.0f}% of the frames; the clip {read} "
+            "(check the clip and range with `posecheck angles`, or use --widen-position)")
+
+
+def tune(material: list[Material], spec: Spec, *, margin_deg: float = 2.0, min_gap_deg: float | None = None,
+         only: list[str] | None = None, widen_position: bool = False) -> TuneResult:
+    """Propose every check's bounds from the material (see the module docstring); judge before and after."""
+    if not any(m.good for m in material):
+        raise PosecheckError("give at least one clip of good form (--good)")
+    if margin_deg < 0:
+        raise PosecheckError("--margin must be >= 0 degrees")
+    min_gap = 2.0 * margin_deg if min_gap_deg is None else min_gap_deg
+    ids = [c.id for c in spec.checks]
+    for o in only or []:
+        if o not in ids:
+            raise PosecheckError(f"--check {o}: {spec.name} has no such check; its checks: {', '.join(ids)}")
+    warnings: list[str] = []
+    position_warned = False
+    if spec.reps is not None or spec.tempo is not None:
+        what = "has no checks; its" if not spec.checks else "also has"
+        warnings.append(f"{spec.name} {what} rep and tempo thresholds ([reps] start_deg/peak_deg, [tempo]), which "
+                        "tune does not propose: set them with `posecheck tune --interactive CLIP`")
+
+    position_changes: list[BoundChange] = []
+    if widen_position:
+        position_changes = _widen_position(material, spec, margin_deg)
+        work_spec = apply_bounds(spec, position_changes)
+    else:
+        work_spec = spec
+    runs = [evaluate(m.clip, work_spec) for m in material]
+    for m, run in zip(material, runs):
+        sel = run.in_range & run.detected
+        share = (run.in_range & run.in_position).sum() / max(sel.sum(), 1)
+        if m.good and share < 0.5:
+            warnings.append(_position_diagnosis(m, run, work_spec))
+            position_warned = True
+        elif not m.good and share == 0:
+            warnings.append(_position_diagnosis(m, run, work_spec) + " (a bad clip out of position teaches "
+                                                                        "nothing about the checks)")
+
+    tunings: list[CheckTuning] = []
+    work: list[_Bound] = []
+    for c in spec.checks:
+        masks = []
+        for m, run in zip(material, runs):
+            mask = run.in_range & run.in_position
+            if c.when == "top" and spec.reps is not None:
+                # At the top of a rep: the rep measure is beyond its peak (what the evaluator's counter calls top).
+                r = spec.reps
+                d = 1.0 if r.peak_deg > r.start_deg else -1.0
+                with np.errstate(invalid="ignore"):
+                    mask = mask & (d * run.angles[r.measure] >= d * r.peak_deg)
+            masks.append(mask)
+        reach = []
+        for m, run, mask in zip(material, runs, masks):
+            deb = 0.0 if m.clip.still else c.debounce_s
+            v = run.angles[c.measure]
+            reach.append((m.label, m.good, sustained_reach(run.t_s, v, mask, deb, -1),
+                          sustained_reach(run.t_s, v, mask, deb, +1)))
+        vals = {True: [], False: []}
+        for m, run, mask in zip(material, runs, masks):
+            vals[m.good].append(run.angles[c.measure][mask])
+        good_vals, bad_vals = (np.concatenate(vals[k] or [np.array([])]) for k in (True, False))
+        t = CheckTuning(c.id, c.measure, (c.min_deg, c.max_deg), (c.min_deg, c.max_deg),
+                        good_vals[np.isfinite(good_vals)], bad_vals[np.isfinite(bad_vals)], reach)
+        if t.good_values.size == 0 and not position_warned:
+            warnings.append(f"{c.id}: no good frame in position to learn from; kept")
+        for bound, direction, col in (("min_deg", -1, 2), ("max_deg", +1, 3)):
+            cur = getattr(c, bound)
+            if cur is None:
+                continue
+            goods = [direction * r[col] for r in reach if r[1] and r[col] == r[col]]
+            bads = {i: direction * r[col] for i, r in enumerate(reach) if not r[1]}
+            work.append(_Bound(c.id, c.measure, bound, direction, cur, max(goods) if goods else math.nan, bads,
+                               not only or c.id in only))
+        tunings.append(t)
+    _propose_bounds(work, margin_deg, min_gap, [m.label for m in material])
+
+    changes: list[BoundChange] = list(position_changes)
+    for t in tunings:
+        mine = [b for b in work if b.check_id == t.check_id]
+        prop = {"min_deg": t.current[0], "max_deg": t.current[1]}
+        for b in mine:
+            prop[b.bound] = b.direction * b.proposed
+        if prop["min_deg"] is not None and prop["max_deg"] is not None and prop["min_deg"] > prop["max_deg"]:
+            warnings.append(f"{t.check_id}: the proposed bounds cross ({prop['min_deg']:g} > {prop['max_deg']:g}); "
+                            "kept the current ones: good and bad material overlap on this measure")
+            for b in mine:
+                b.proposed, b.reason = b.direction * b.current, "kept: the bounds would cross"
+            prop = {"min_deg": t.current[0], "max_deg": t.current[1]}
+        t.proposed = (prop["min_deg"], prop["max_deg"])
+        t.bounds = [BoundChange("checks", b.check_id, b.measure, b.bound, b.current, b.direction * b.proposed,
+                                b.direction * b.good, b.direction * b.nearest_bad, b.reason) for b in mine]
+        changes.extend(b for b in t.bounds if b.changed)
+
+    tuned = apply_bounds(spec, changes)
+    before = [judge(m.clip, spec, None, m.good) for m in material]
+    after = [judge(m.clip, tuned, None, m.good) for m in material]
+    for m, v in zip(material, after):
+        if not v.right and not m.good:
+            warnings.append(f"{m.label}: still judged good: it shows no fault that separates it from the good "
+                            "material on any check's measure (see the distributions; a new check may be needed)")
+        elif not v.right and v.recognised:
+            warnings.append(f"{m.label}: a good clip still gets {v.text()}")
+    return TuneResult(spec, tuned, tunings, position_changes, before, after, warnings, margin_deg)
+
+
+def _widen_position(material: list[Material], spec: Spec, margin: float) -> list[BoundChange]:
+    """Move position bounds out (never in) to take in the 2nd-98th percentile of every clip's range: the
+    user says those ranges show the exercise, well or badly done."""
+    series = [(m, m.clip.series(spec.smoothing)) for m in material]
+    out = []
+    for i, r in enumerate(spec.position.require):
+        vals = np.concatenate([s.values[r.measure][m.clip.in_range() & s.detected] for m, s in series])
+        vals = vals[np.isfinite(vals)]
+        if not vals.size:
+            continue
+        lo, hi = np.percentile(vals, [2, 98])
+        if r.min_deg is not None:
+            p = min(r.min_deg, math.floor((lo - margin) * 2) / 2)
+            out.append(BoundChange("position", str(i), r.measure, "min_deg", r.min_deg, p, float(lo), math.nan,
+                                   "widened to the material" if p != r.min_deg else "kept"))
+        if r.max_deg is not None:
+            p = max(r.max_deg, math.ceil((hi + margin) * 2) / 2)
+            out.append(BoundChange("position", str(i), r.measure, "max_deg", r.max_deg, p, float(hi), math.nan,
+                                   "widened to the material" if p != r.max_deg else "kept"))
+    return out
+
+
+# --- writing the tuned spec ---------------------------------------------------------------------------------
+
+def rewrite_spec_text(spec: Spec, changes: list[BoundChange], name: str | None = None,
+                      note: str = "posecheck tune") -> str:
+    """`spec`'s own file with the bounds moved, every comment and the layout kept; each changed line gets a
+    comment above it saying what it was and why it moved. The text is validated before it is returned."""
+    import tomlkit
+    src = spec.source_file
+    if not src or not Path(src).is_file():
+        raise SpecInvalid(f"the spec {spec.name!r} has no file to start from")
+    doc = tomlkit.parse(Path(src).read_text(encoding="utf-8"))
+    if name is not None and name != spec.name:
+        doc["name"] = name
+    for b in changes:
+        if not b.changed:
+            continue
+        if b.where == "checks":
+            table = next(t for t in doc["checks"] if t.get("id") == b.key)
+        elif b.where == "position":
+            table = doc["position"]["require"][int(b.key)]
+        else:
+            table = doc[b.where]
+        old = table.item(b.bound)
+        old_len = len(old.as_string())
+        table[b.bound] = float(b.proposed)
+        new = table.item(b.bound)
+        # Keep the comment where it was: continuation comment lines below are aligned to it.
+        new.trivia.comment_ws = " " * max(1, len(old.trivia.comment_ws) - (len(new.as_string()) - old_len))
+        why = f"{note}: was {b.current:g}" + (f"; {b.reason}" if b.reason else "")
+        new.trivia.indent = old.trivia.indent + f"# {why}\n" + old.trivia.indent
+    text = tomlkit.dumps(doc)
+    # What is written must load: validate the text itself, not the object it came from.
+    parse_spec(tomllib.loads(text), "the tuned spec")
+    return text
+
+
+def tuned_toml(result: TuneResult, name: str | None = None, sources: str = "") -> str:
+    """The tuned spec file: the original with the proposed bounds (see `rewrite_spec_text`)."""
+    note = "posecheck tune" + (f" on {sources}" if sources else "")
+    return rewrite_spec_text(result.spec, result.changes, name, note)
+
+
+def write_tuned_spec(result: TuneResult, out: str | os.PathLike, name: str | None = None, sources: str = "") -> Path:
+    text = tuned_toml(result, name, sources)
+    with atomic_write(out) as f:
+        f.write(text)
+    return Path(out)
+
+
+# --- the HTML report ----------------------------------------------------------------------------------------
+
+_GOOD, _BAD, _CUR, _NEW = "#2e8b57", "#c0392b", "#7f8c8d", "#1f5fa8"
+
+
+def _histogram_svg(t: CheckTuning, width: int = 640, height: int = 190) -> str:
+    vals = [v for v in (t.good_values, t.bad_values) if v.size]
+    bounds = [b for b in (*t.current, *t.proposed) if b is not None]
+    reaches = [x for r in t.reach for x in r[2:4] if x == x]
+    pool = np.concatenate(vals + [np.array(bounds + reaches, float)]) if vals or bounds else np.array([0.0])
+    lo, hi = float(np.min(pool)), float(np.max(pool))
+    pad = max(2.0, 0.06 * (hi - lo))
+    lo, hi = lo - pad, hi + pad
+    left, right, top, bottom = 36, 12, 14, 52
+    pw, ph = width - left - right, height - top - bottom
+    bins = np.linspace(lo, hi, 61)
+
+    def x(v: float) -> float:
+        return left + (v - lo) / (hi - lo) * pw
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(t.check_id)} distributions">',
+             f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="#fafafa" stroke="#ddd"/>']
+    hists = []
+    for v, colour in ((t.good_values, _GOOD), (t.bad_values, _BAD)):
+        if v.size:
+            h, _ = np.histogram(v, bins=bins)
+            hists.append((h / h.sum(), colour))
+    peak = max((float(h.max()) for h, _ in hists), default=1.0) or 1.0
+    for h, colour in hists:
+        for k, f in enumerate(h):
+            if f <= 0:
+                continue
+            bh = f / peak * (ph - 4)
+            parts.append(f'<rect x="{x(bins[k]):.1f}" y="{top + ph - bh:.1f}" width="{max(x(bins[k + 1]) - x(bins[k]) - 0.5, 0.5):.1f}" '
+                         f'height="{bh:.1f}" fill="{colour}" fill-opacity="0.45"/>')
+    # Ticks.
+    step = _nice_step(hi - lo)
+    v = math.ceil(lo / step) * step
+    while v <= hi:
+        parts.append(f'<line x1="{x(v):.1f}" x2="{x(v):.1f}" y1="{top + ph}" y2="{top + ph + 4}" stroke="#888"/>'
+                     f'<text x="{x(v):.1f}" y="{top + ph + 15}" font-size="10" text-anchor="middle" fill="#555">{v:g}</text>')
+        v += step
+    # Each clip's sustained reach, as a tick under the axis: the highest for a max bound, the lowest for a min.
+    cols = [k for k, b in ((2, t.current[0]), (3, t.current[1])) if b is not None]
+    for r in t.reach:
+        for k in cols:
+            v = r[k]
+            if v == v:
+                colour = _GOOD if r[1] else _BAD
+                parts.append(f'<path d="M{x(v):.1f},{top + ph + 20} l-4,8 h8 z" fill="{colour}">'
+                             f'<title>{html.escape(r[0])}: sustained reach {v:.1f}</title></path>')
+    lines = []
+    for k in range(2):
+        cur, new = t.current[k], t.proposed[k]
+        if cur is None:
+            continue
+        if new is not None and abs(new - cur) > 1e-9:
+            lines += [(cur, _CUR, "5,4", f"current {cur:g}", 0), (new, _NEW, "", f"proposed {new:g}", 1)]
+        else:
+            lines.append((cur, _NEW, "", f"kept {cur:g}", 0))
+    for val, colour, dash, txt, row in lines:
+        xv = x(val)
+        # Labels near the right edge go on the left of their line.
+        anchor, dx = ("end", -3) if xv > left + pw * 0.8 else ("start", 3)
+        parts.append(f'<line x1="{xv:.1f}" x2="{xv:.1f}" y1="{top}" y2="{top + ph}" stroke="{colour}" '
+                     f'stroke-width="2" stroke-dasharray="{dash}"/>'
+                     f'<text x="{xv + dx:.1f}" y="{top + 11 + 13 * row}" font-size="10" text-anchor="{anchor}" '
+                     f'fill="{colour}">{txt}</text>')
+    parts.append(f'<text x="{left + pw / 2:.0f}" y="{height - 4}" font-size="10" text-anchor="middle" fill="#555">'
+                 f'{html.escape(t.measure)} (degrees); triangles: each clip\'s sustained reach</text></svg>')
+    return "".join(parts)
+
+
+def _nice_step(span: float) -> float:
+    raw = span / 8.0
+    mag = 10 ** math.floor(math.log10(max(raw, 1e-9)))
+    for m in (1, 2, 5, 10):
+        if raw <= m * mag:
+            return m * mag
+    return 10 * mag
+
+
+def render_html(result: TuneResult, title: str | None = None) -> str:
+    """A self-contained page (inline CSS and SVG, no scripts, no external assets): per check the angle
+    distributions of good and bad material, the current and proposed bounds; per clip both verdicts."""
+    e = html.escape
+    spec = result.spec
+    title = title or f"posecheck tune: {spec.title}"
+    out = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(title)}</title><style>"
+           "body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:980px;color:#222;padding:0 12px}"
+           "table{border-collapse:collapse;margin:8px 0 18px}td,th{border-bottom:1px solid #e3e3e3;padding:4px 10px;"
+           "text-align:left;vertical-align:top}th{background:#f3f5f7}.no{color:#c0392b;font-weight:600}"
+           ".yes{color:#2e8b57;font-weight:600}.ch{color:#1f5fa8;font-weight:600}section{margin:18px 0 26px}"
+           ".key span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:-1px}"
+           "code{background:#f3f5f7;padding:1px 4px}.warn{background:#fff6e0;border-left:4px solid #e0a800;"
+           "padding:6px 10px;margin:6px 0}</style></head><body>",
+           f"<h1>{e(title)}</h1>",
+           f"<p>Spec <code>{e(spec.source_file or spec.name)}</code>; margin {result.margin_deg:g} deg. "
+           f"{e(result.summary())}</p>"]
+    for w in result.warnings:
+        out.append(f"<div class='warn'>{e(w)}</div>")
+    out.append("<h2>Clips</h2><table><tr><th>clip</th><th>truth</th><th>current spec</th><th>tuned spec</th></tr>")
+    for v0, v1 in zip(result.before, result.after):
+        out.append(f"<tr><td>{e(v0.label)}</td><td>{'good' if v0.expected_good else 'bad'}</td>"
+                   f"<td class='{'yes' if v0.right else 'no'}'>{e(v0.text())}</td>"
+                   f"<td class='{'yes' if v1.right else 'no'}'>{e(v1.text())}</td></tr>")
+    out.append("</table><h2>Checks</h2><p class='key'>"
+               f"<span style='background:{_GOOD};opacity:.6'></span>good frames in position"
+               f"<span style='background:{_BAD};opacity:.6'></span>bad frames in position"
+               f"<span style='border-top:2px dashed {_CUR};height:0'></span>current bound"
+               f"<span style='border-top:2px solid {_NEW};height:0'></span>proposed bound</p>")
+    for t in result.checks:
+        changed = t.current != t.proposed
+        out.append(f"<section><h3>{e(t.check_id)} <small>({e(t.measure)}: {e(_range_text(*t.current))} &rarr; "
+                   f"<span class='{'ch' if changed else ''}'>{e(_range_text(*t.proposed))}</span>)</small></h3>")
+        out.append(_histogram_svg(t))
+        out.append("<table><tr><th>bound</th><th>current</th><th>proposed</th><th>why</th></tr>")
+        for b in t.bounds:
+            out.append(f"<tr><td>{b.bound}</td><td>{b.current:g}</td><td class='{'ch' if b.changed else ''}'>"
+                       f"{b.proposed:g}</td><td>{e(b.reason)}</td></tr>")
+        out.append("</table><table><tr><th>clip</th><th>truth</th><th>lowest sustained</th>"
+                   "<th>highest sustained</th></tr>")
+        for label, good, rlo, rhi in t.reach:
+            out.append(f"<tr><td>{e(label)}</td><td>{'good' if good else 'bad'}</td><td>{_f(rlo)}</td>"
+                       f"<td>{_f(rhi)}</td></tr>")
+        out.append("</table></section>")
+    if result.position:
+        out.append("<h2>Position</h2><table><tr><th>requirement</th><th>bound</th><th>current</th>"
+                   "<th>proposed</th><th>material p2/p98</th></tr>")
+        for b in result.position:
+            out.append(f"<tr><td>[{b.key}] {e(b.measure)}</td><td>{b.bound}</td><td>{b.current:g}</td>"
+                       f"<td class='{'ch' if b.changed else ''}'>{b.proposed:g}</td><td>{b.good_reach:.1f}</td></tr>")
+        out.append("</table>")
+    out.append("<p><small>Sustained reach: the furthest value a clip holds for a check's whole debounce time "
+               "while in position; a bound beyond it never fires on that clip.</small></p></body></html>")
+    return "\n".join(out)
+
+
+def _f(v: float) -> str:
+    return "-" if v != v else f"{v:.1f}"

@@ -1,0 +1,3 @@
+"""The version of posecheck (one place: the package, its reports and its CLI read it here)."""
+
+__version__ = "0.2.0"
