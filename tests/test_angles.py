@@ -8,14 +8,19 @@ import sys
 
 import numpy as np
 import pytest
+from synth import H, W, plank_points, ramp, sequence, standing_points
 
 from posecheck.cli.main import run
 from posecheck.core.evaluation import Evaluator
-from posecheck.tuning.explore import AngleSeries, measure_series, parse_input, steady_mask
 from posecheck.core.geometry import MEASURES
-from posecheck.io.recording import RecordingHeader, RecordingWriter
 from posecheck.core.specs import load_spec
-from synth import H, W, plank_points, ramp, sequence, standing_points
+from posecheck.io.recording import RecordingHeader, RecordingWriter
+from posecheck.tuning.explore import (
+    AngleSeries,
+    measure_series,
+    parse_input,
+    steady_mask,
+)
 
 
 def plank_then_sag(t):

@@ -4,14 +4,23 @@ a pose that is none of them (standing, a push-up, an upward plank) is said to be
 import json
 
 import pytest
+from synth import (
+    H,
+    W,
+    bridge_points,
+    plank_points,
+    pose_from_points,
+    quadruped_points,
+    ramp,
+    sequence,
+    standing_points,
+)
 
 from posecheck.api import score
 from posecheck.cli.main import run
 from posecheck.core.detect import ExerciseNotRecognised, detect_poses
-from posecheck.io.recording import RecordingHeader, RecordingWriter
 from posecheck.core.specs import load_spec
-from synth import (H, W, bridge_points, plank_points, pose_from_points, quadruped_points, ramp, sequence,
-                   standing_points)
+from posecheck.io.recording import RecordingHeader, RecordingWriter
 
 
 def detect(points_at, duration_s=8.0, fps=30.0, still=False):

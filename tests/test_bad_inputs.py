@@ -5,8 +5,8 @@ report instead, with unknown frames where the body cannot be seen."""
 import json
 
 import pytest
-
 from corpus import SAMPLES, make_corpus
+
 from posecheck.cli.main import run
 
 pytestmark = pytest.mark.model  # the judgeable cases run the real model on 3-s clips

@@ -5,10 +5,10 @@ import subprocess
 import sys
 
 import pytest
+from synth import H, W, plank_points, ramp, sequence, standing_points
 
 from posecheck.cli.main import run
 from posecheck.io.recording import RecordingHeader, RecordingWriter
-from synth import H, W, plank_points, ramp, sequence, standing_points
 
 
 @pytest.fixture
@@ -93,8 +93,9 @@ def test_specs_commands(tmp_path, capsys):
 
 
 def test_every_command_has_help_that_teaches():
-    from posecheck.cli.main import main
     import click
+
+    from posecheck.cli.main import main
     ctx = click.Context(main)
     for name, cmd in main.commands.items():
         assert cmd.help and len(cmd.help) > 40, name

@@ -3,6 +3,7 @@
 import re
 
 from conftest import ROOT
+
 from posecheck.cli.main import main
 
 README = (ROOT / "README.md").read_text()

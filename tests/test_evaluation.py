@@ -3,13 +3,21 @@
 import math
 
 import pytest
+from synth import (
+    H,
+    W,
+    bridge_points,
+    plank_points,
+    quadruped_points,
+    ramp,
+    sequence,
+    standing_points,
+)
 
-from posecheck.report.build import build_report
-from posecheck.core.session import Session
 from posecheck.core.landmarks import SourceInfo
+from posecheck.core.session import Session
 from posecheck.core.specs import load_spec
-from synth import (H, W, bridge_points, plank_points, pose_from_points, quadruped_points, ramp, sequence,
-                   standing_points)
+from posecheck.report.build import build_report
 
 FPS = 30.0
 INFO = SourceInfo("synthetic", "recording", W, H, FPS, None)

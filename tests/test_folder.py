@@ -5,11 +5,11 @@ import json
 import shutil
 
 import pytest
-
-from posecheck.cli.main import run
-from posecheck.batch.folder import find_inputs, output_names, score_folder
-from posecheck.io.recording import RecordingHeader, RecordingWriter
 from synth import H, W, plank_points, ramp, sequence, standing_points
+
+from posecheck.batch.folder import find_inputs, output_names, score_folder
+from posecheck.cli.main import run
+from posecheck.io.recording import RecordingHeader, RecordingWriter
 
 
 def write_recording(path, poses, fps=30.0):

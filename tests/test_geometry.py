@@ -4,10 +4,18 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from posecheck.core.geometry import MEASURES, SideTracker, angle3, incline, measure_pose, measure_side, signed_deviation, to_pixels
-from posecheck.core.landmarks import Pose
 from synth import H, W, plank_points, pose_from_points
+
+from posecheck.core.geometry import (
+    MEASURES,
+    SideTracker,
+    angle3,
+    incline,
+    measure_pose,
+    measure_side,
+    to_pixels,
+)
+from posecheck.core.landmarks import Pose
 
 UNSIGNED = ("elbow", "shoulder", "hip", "knee", "neck", "body_line")
 SIDE_ORDER = ("ear", "shoulder", "elbow", "wrist", "hip", "knee", "ankle")

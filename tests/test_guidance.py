@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
+from synth import H, W, plank_points, pose_from_points, standing_points
 
 from posecheck.core.guidance import FramingGuide, assess_framing
 from posecheck.core.landmarks import Pose
-from synth import H, W, plank_points, pose_from_points, standing_points
 
 
 def scaled(pts, k, cx=W / 2, cy=H / 2):

@@ -11,18 +11,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from posecheck.report.build import build_report
-from posecheck.api import score
-from posecheck.report.html import render_html
-from posecheck.render.snapshots import SnapshotKeeper
-from posecheck.io.recording import RecordingHeader, RecordingWriter
-from posecheck.report.model import load_report
-from posecheck.core.session import Session
-from posecheck.io.frames import Frame
-from posecheck.core.landmarks import SourceInfo
-from posecheck.core.specs import load_spec
 from synth import H, W, bridge_points, plank_points, ramp, sequence, standing_points
+
+from posecheck.api import score
+from posecheck.core.landmarks import SourceInfo
+from posecheck.core.session import Session
+from posecheck.core.specs import load_spec
+from posecheck.io.frames import Frame
+from posecheck.io.recording import RecordingHeader, RecordingWriter
+from posecheck.render.snapshots import SnapshotKeeper
+from posecheck.report.build import build_report
+from posecheck.report.html import render_html
+from posecheck.report.model import load_report
 
 PARTS = ("#summary", "#verdict", "#fix-first", "#timeline", "svg.angle-plot", "#holds-reps", "#faults",
          "figure.snapshot", "#cues")

@@ -7,19 +7,25 @@ import time
 
 import numpy as np
 import pytest
+from synth import H, W, plank_points, pose_from_points, ramp, sequence, standing_points
 
 from posecheck.cli.main import run
-from posecheck.core.landmarks import Pose
-from posecheck.live.coach import Coach, FrameCollector, LiveEvent, format_event, run_live, summary_lines
-from posecheck.io.recording import RecordingHeader, RecordingWriter
-from posecheck.render.annotators import STATE_COLORS
+from posecheck.core.guidance import FramingGuide
+from posecheck.core.landmarks import Pose, SourceInfo
 from posecheck.core.session import Session
+from posecheck.core.specs import load_spec
 from posecheck.io.frames import Frame
 from posecheck.io.live_frames import NewestFrameReader, open_live_frames
-from posecheck.core.landmarks import SourceInfo
-from posecheck.core.specs import load_spec
-from posecheck.core.guidance import FramingGuide
-from synth import H, W, plank_points, pose_from_points, ramp, sequence, standing_points
+from posecheck.io.recording import RecordingHeader, RecordingWriter
+from posecheck.live.coach import (
+    Coach,
+    FrameCollector,
+    LiveEvent,
+    format_event,
+    run_live,
+    summary_lines,
+)
+from posecheck.render.annotators import STATE_COLORS
 
 FPS = 30.0
 SAG_ON, SAG_OFF = 5.0, 7.0

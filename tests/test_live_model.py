@@ -13,9 +13,9 @@ import pytest
 
 from posecheck.api import score
 from posecheck.cli.main import run
-from posecheck.live.coach import run_live
-from posecheck.io.live_frames import open_live_frames
 from posecheck.core.specs import load_spec
+from posecheck.io.live_frames import open_live_frames
+from posecheck.live.coach import run_live
 
 pytestmark = pytest.mark.model
 

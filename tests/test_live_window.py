@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_live import sag_plank, write_recording
 
 from posecheck.render.annotators import STATE_COLORS
-from test_live import sag_plank, write_recording
 
 pytestmark = pytest.mark.skipif(
     shutil.which("Xvfb") is None or shutil.which("xdotool") is None,

@@ -5,12 +5,12 @@ import statistics
 from pathlib import Path
 
 import pytest
+from taskbundle import build_pose_task
 
 import posecheck
 from posecheck.errors import ModelError
 from posecheck.io.estimators import TasksPoseEstimator
 from posecheck.io.frames import VideoSource
-from taskbundle import build_pose_task
 
 pytestmark = pytest.mark.model
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_videos"

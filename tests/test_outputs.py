@@ -3,27 +3,26 @@ written whole or not at all."""
 
 import csv
 import json
-
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+from synth import H, W, plank_points, pose_from_points, ramp, sequence, standing_points
 
-from posecheck.report.build import build_report
 from posecheck.api import score
 from posecheck.cli.main import run
-from posecheck.errors import ReportError, SourceError
 from posecheck.core.geometry import MEASURES
-from posecheck.report.csv import CSV_COLUMNS
-from posecheck.render.video import AnnotatedVideoWriter
-from posecheck.render.snapshots import SnapshotKeeper
-from posecheck.io.recording import RecordingHeader, RecordingWriter
-from posecheck.core.session import Session
-from posecheck.io.frames import Frame
 from posecheck.core.landmarks import SourceInfo
+from posecheck.core.session import Session
 from posecheck.core.specs import load_spec
-from synth import H, W, plank_points, pose_from_points, ramp, sequence, standing_points
+from posecheck.errors import ReportError, SourceError
+from posecheck.io.frames import Frame
+from posecheck.io.recording import RecordingHeader, RecordingWriter
+from posecheck.render.snapshots import SnapshotKeeper
+from posecheck.render.video import AnnotatedVideoWriter
+from posecheck.report.build import build_report
+from posecheck.report.csv import CSV_COLUMNS
 
 
 def write_recording(path, poses, fps=30.0):

@@ -1,15 +1,19 @@
 import json
-import math
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from posecheck.errors import PosecheckError, RecordingFormatError, SourceOpenError, TimestampError
-from posecheck.core.landmarks import Pose
-from posecheck.io.recording import RecordingHeader, RecordingWriter, read_recording
 from synth import plank_points, pose_from_points
+
+from posecheck.core.landmarks import Pose
+from posecheck.errors import (
+    PosecheckError,
+    RecordingFormatError,
+    SourceOpenError,
+    TimestampError,
+)
+from posecheck.io.recording import RecordingHeader, RecordingWriter, read_recording
 
 HEADER = {"format": "posecheck-landmarks", "version": 1, "width": 640, "height": 480, "fps": 30.0, "source": "x"}
 

@@ -7,20 +7,19 @@ import signal
 import subprocess
 import sys
 import time
-import tomllib
 
 import pytest
+import tomllib
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from synth import H, W, plank_points, pose_from_points, sequence, standing_points
 
 import posecheck
-from posecheck.errors import PosecheckError
 from posecheck.core.evaluation import Evaluator
-from posecheck.core.landmarks import Pose
-from posecheck.io.recording import RecordingHeader, RecordingWriter
+from posecheck.core.landmarks import Pose, SourceInfo
 from posecheck.core.specs import load_spec, parse_spec
-from posecheck.core.landmarks import SourceInfo
-from synth import H, W, plank_points, pose_from_points, sequence, standing_points
+from posecheck.errors import PosecheckError
+from posecheck.io.recording import RecordingHeader
 
 with open(posecheck.core.specs.BUNDLED_SPECS_DIR / "plank.toml", "rb") as _f:
     PLANK = tomllib.load(_f)

@@ -1,7 +1,7 @@
 import pytest
 
-from posecheck.errors import SpecInvalid, SpecNotFound
 from posecheck.core.specs import list_specs, load_spec, load_spec_file
+from posecheck.errors import SpecInvalid, SpecNotFound
 
 BUNDLED = ["bridge", "cat_cow", "cobra", "forearm_plank", "plank"]
 

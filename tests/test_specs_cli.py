@@ -1,15 +1,15 @@
 """`posecheck specs new` (a spec for a new pose from one reference) and where `specs list` says specs come from."""
 
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
+from conftest import REAL_DATA
+from synth import H, W, plank_points, quadruped_points, sequence, standing_points
 
 from posecheck.cli.main import run
-from posecheck.io.recording import RecordingHeader, RecordingWriter
 from posecheck.core.specs import SPECS_ENV, load_spec_file
-from synth import H, W, plank_points, quadruped_points, sequence, standing_points
-from conftest import REAL_DATA
+from posecheck.io.recording import RecordingHeader, RecordingWriter
 
 REAL = REAL_DATA / "images"
 

@@ -2,18 +2,23 @@
 
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import REAL_DATA
+from synth import H, W, plank_points, ramp, sequence, standing_points
 
 from posecheck.cli.main import run
+from posecheck.core.specs import BUNDLED_SPECS_DIR, load_spec, load_spec_file
 from posecheck.errors import PosecheckError
 from posecheck.io.recording import RecordingHeader, RecordingWriter
-from posecheck.core.specs import BUNDLED_SPECS_DIR, load_spec, load_spec_file
-from posecheck.tuning.tune import load_material, render_html, sustained_reach, tune, tuned_toml
-from synth import H, W, plank_points, ramp, sequence, standing_points
-from conftest import REAL_DATA
+from posecheck.tuning.tune import (
+    load_material,
+    render_html,
+    sustained_reach,
+    tune,
+    tuned_toml,
+)
 
 
 def write(path, points_at, seconds=10.0, seed=0, noise_px=0.8):

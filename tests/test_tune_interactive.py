@@ -14,12 +14,12 @@ import urllib.error
 import urllib.request
 
 import pytest
-
-from posecheck.tuning.explore import load_clip
-from posecheck.io.recording import RecordingHeader, RecordingWriter
-from posecheck.core.specs import BUNDLED_SPECS_DIR, load_spec, load_spec_file
-from posecheck.tuning.tuner import TunerApp, make_server
 from synth import H, W, plank_points, ramp, sequence, standing_points
+
+from posecheck.core.specs import BUNDLED_SPECS_DIR, load_spec, load_spec_file
+from posecheck.io.recording import RecordingHeader, RecordingWriter
+from posecheck.tuning.explore import load_clip
+from posecheck.tuning.tuner import TunerApp, make_server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 SAG_KEY = "checks:hips_sagging:max_deg"

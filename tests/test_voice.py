@@ -7,7 +7,13 @@ import time
 import pytest
 
 from posecheck.cli.main import run
-from posecheck.live.voice import NO_ENGINE_MESSAGE, EspeakEngine, Priority, Voice, open_voice
+from posecheck.live.voice import (
+    NO_ENGINE_MESSAGE,
+    EspeakEngine,
+    Priority,
+    Voice,
+    open_voice,
+)
 
 
 def started(u, timeout=5.0):
@@ -130,10 +136,11 @@ def test_espeak_without_a_sound_device_turns_the_voice_off_with_the_reason(tmp_p
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed (apt install espeak-ng)")
 def test_the_live_loop_speaks_the_sag_cue(tmp_path):
-    from posecheck.live.coach import run_live
-    from posecheck.io.live_frames import open_live_frames
-    from posecheck.core.specs import load_spec
     from test_live import sag_plank, write_recording
+
+    from posecheck.core.specs import load_spec
+    from posecheck.io.live_frames import open_live_frames
+    from posecheck.live.coach import run_live
     rec = write_recording(tmp_path / "r.jsonl", sag_plank, 8.0)
     voice = Voice(EspeakEngine(audio=False))
     with open_live_frames(rec, realtime=False) as frames:
@@ -143,9 +150,31 @@ def test_the_live_loop_speaks_the_sag_cue(tmp_path):
 
 
 def test_announcements_are_spoken_short_and_say_seconds_not_s():
-    from posecheck.live.coach import LiveEvent, _spoken
-    assert _spoken(LiveEvent(0, "timer", "10 s of good form")) == "10 seconds"
-    assert _spoken(LiveEvent(0, "target", "20 s: well done")) == "20 seconds: well done"
-    assert _spoken(LiveEvent(0, "set", "Set 2 started after 3 s of rest: hold 20 s of good form")) == \
-        "Set 2 started after 3 seconds of rest"
-    assert _spoken(LiveEvent(0, "rep", "Rep 3 (good)")) == "3"
+    from posecheck.core.evaluation import FrameResult
+    from posecheck.core.events import (
+        HoldTargetReached,
+        RepCompleted,
+        SetEnded,
+        SetStarted,
+        State,
+    )
+    from posecheck.core.guidance import Framing
+    from posecheck.core.session import Step
+    from posecheck.core.specs import load_spec
+    from posecheck.live.coach import Coach, _spoken
+
+    coach = Coach(load_spec("plank"))
+    framing = Framing(0.0, None, None)
+
+    def told(t, *events, hold=0.0):
+        fr = FrameResult(t_s=t, index=0, detected=True, side="left", state=State.GOOD, faults=(), angles={},
+                         in_position=True, hold_good_s=hold, reps=0, good_reps=0, events=events)
+        return [_spoken(ev) for ev in coach.update(Step(fr, ()), framing) if ev.kind != "state"]
+
+    assert told(1.0, SetStarted(1.0, 1, 0.5)) == ["Set 1 started"]
+    assert told(10.6, hold=10.0) == ["5 seconds", "10 seconds"]
+    assert told(16.0, hold=15.0) == ["15 seconds"]
+    assert told(21.0, HoldTargetReached(21.0, 20.0), hold=20.0) == ["20 seconds: well done"]
+    assert told(30.0, SetEnded(30.0, 1, 29.0)) == ["Set 1 ended"]
+    assert told(35.0, SetStarted(35.0, 2, 32.0)) == ["Set 2 started after 3 seconds of rest"]
+    assert told(40.0, RepCompleted(40.0, 3, True, (), 38.0)) == ["3"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from posecheck.core.evaluation import FaultEvent, FrameResult
+from posecheck.core.evaluation import FrameResult
+from posecheck.core.events import FaultOpened
+from posecheck.core.specs import Spec
 
 __all__ = ["Cue", "CueScheduler"]
 
@@ -28,24 +30,22 @@ class CueScheduler:
       ends) or when it could not be said within `stale_s`.
     """
 
-    def __init__(self, repeat_s: float = 8.0, min_gap_s: float = 1.5, stale_s: float = 2.0):
-        self.repeat_s, self.min_gap_s, self.stale_s = repeat_s, min_gap_s, stale_s
-        self._waiting: dict[str, FaultEvent] = {}
+    def __init__(self, spec: Spec, min_gap_s: float = 1.5, stale_s: float = 2.0):
+        self.spec = spec
+        self.repeat_s, self.min_gap_s, self.stale_s = spec.cue_repeat_s, min_gap_s, stale_s
+        self._waiting: dict[str, FaultOpened] = {}
         self._last_said: dict[str, float] = {}
-        self._texts: dict[str, tuple[str, str]] = {}
         self._last_t = -1e9
 
     def update(self, frame: FrameResult) -> list[Cue]:
         t = frame.t_s
         for ev in frame.new_faults:
             self._waiting.setdefault(ev.fault, ev)
-            self._texts[ev.fault] = (ev.text, ev.severity)
         # Reminders for faults that persist.
         for f in frame.faults:
             last = self._last_said.get(f)
-            if f not in self._waiting and last is not None and t - last >= self.repeat_s and f in self._texts:
-                text, sev = self._texts[f]
-                self._waiting[f] = FaultEvent(f, text, sev, t)
+            if f not in self._waiting and last is not None and t - last >= self.repeat_s:
+                self._waiting[f] = FaultOpened(t, f, self.spec.severity_for(f))
         # Drop what is no longer true or too old to be useful.
         for f, ev in list(self._waiting.items()):
             if f not in frame.faults or t - ev.t_s > self.stale_s:
@@ -56,7 +56,7 @@ class CueScheduler:
         del self._waiting[f]
         self._last_said[f] = t
         self._last_t = t
-        return [Cue(t, f, ev.text, ev.severity)]
+        return [Cue(t, f, self.spec.cue_for(f), ev.severity)]
 
     def reset(self) -> None:
         self._waiting.clear()

@@ -29,6 +29,7 @@ import numpy as np
 from posecheck.core.geometry import SideTracker, measure_pose, to_pixels
 from posecheck.core.landmarks import Pose
 from posecheck.core.specs import Spec, list_specs, load_spec_file
+from posecheck.core.timing import frame_dt
 from posecheck.errors import PosecheckError
 
 __all__ = ["Detection", "ExerciseNotRecognised", "detect_poses", "MIN_SCORE"]
@@ -41,7 +42,6 @@ DEPTH_FULL_DEG = 10.0
 MIN_SCORE = 0.12  # about a fifth of the seen time in position; less is "none of the known exercises"...
 MIN_FIT_S = 2.0  # ...unless the position was held well for a few seconds (a long clip with little exercise)
 SURE_AFTER_S = 3.0  # seconds in position after which the evidence of a clip counts in full
-MAX_DT_S = 0.5
 
 
 class ExerciseNotRecognised(PosecheckError):
@@ -141,7 +141,7 @@ def detect_poses(poses: Iterable[Pose], width: int, height: int, specs: Sequence
     prev_t: float | None = None
     for pose in poses:
         n += 1
-        dt = 1.0 if still_image else (0.0 if prev_t is None else min(max(pose.t_s - prev_t, 0.0), MAX_DT_S))
+        dt = 1.0 if still_image else frame_dt(prev_t, pose.t_s)
         if prev_t is None and not still_image:
             dt = 0.0
         prev_t = pose.t_s

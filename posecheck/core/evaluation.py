@@ -17,6 +17,17 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 
+from posecheck.core.events import (
+    Event,
+    FaultClosed,
+    FaultOpened,
+    HoldTargetReached,
+    RepCompleted,
+    SetEnded,
+    SetStarted,
+    Severity,
+    State,
+)
 from posecheck.core.filters import OneEuroBank
 from posecheck.core.geometry import (
     MEASURES,
@@ -26,23 +37,12 @@ from posecheck.core.geometry import (
 )
 from posecheck.core.landmarks import Pose
 from posecheck.core.specs import Check, Spec
+from posecheck.core.timing import MAX_DT_S, frame_dt
 
-__all__ = ["FrameResult", "FaultEvent", "HoldRecord", "RepRecord", "SetRecord", "Evaluator", "STATES"]
+__all__ = ["FrameResult", "HoldRecord", "RepRecord", "SetRecord", "Evaluator"]
 
-STATES = ("absent", "setup", "good", "fault", "unknown")
-MAX_DT_S = 0.5  # a gap in the frames (dropped camera frames, a cut) counts at most this long
 STALL_S, STALL_DEG = 1.0, 1.5  # a rep whose measure gains less than STALL_DEG for STALL_S has stalled
 TOP_TOL_DEG = 4.0  # held at the top of a rep: within this of the top (MediaPipe jitter is ~1-2 deg)
-
-
-@dataclass(frozen=True)
-class FaultEvent:
-    """A fault that became established in this frame (to be cued), or a rep-level finding."""
-
-    fault: str
-    text: str
-    severity: str
-    t_s: float
 
 
 @dataclass(frozen=True)
@@ -51,15 +51,15 @@ class FrameResult:
     index: int
     detected: bool
     side: str | None
-    state: str
+    state: State
     faults: tuple[str, ...]
     angles: dict
     in_position: bool
     hold_good_s: float  # good-form seconds in the current hold (0 outside a hold)
     reps: int
     good_reps: int
-    new_faults: tuple[FaultEvent, ...] = ()
-    events: tuple[tuple[str, str], ...] = ()  # (kind, text): set_start, set_end, hold_target, rep
+    new_faults: tuple[FaultOpened, ...] = ()  # established in this frame: what may be cued now
+    events: tuple[Event, ...] = ()  # everything else that happened in this frame, in order
 
 
 @dataclass
@@ -376,6 +376,7 @@ class Evaluator:
         self._pending_good_s = 0.0
         self._target_announced = False
         self._fault_s: dict[str, float] = {}
+        self._open_faults: set[str] = set()
 
     # --- helpers -------------------------------------------------------------------------------------
     def _smooth(self, raw: dict, t: float) -> dict:
@@ -427,11 +428,11 @@ class Evaluator:
     # --- the step ------------------------------------------------------------------------------------
     def step(self, pose: Pose) -> FrameResult:
         t = pose.t_s
-        dt = 0.0 if self._prev_t is None else min(max(t - self._prev_t, 0.0), MAX_DT_S)
+        dt = frame_dt(self._prev_t, t)
         self._prev_t = t
         index = self._index
         self._index += 1
-        events: list[tuple[str, str]] = []
+        events: list[Event] = []
         spec = self.spec
 
         if pose.detected:
@@ -460,7 +461,7 @@ class Evaluator:
                     self.in_position = True
                     self._exit_since = None
                     self.sets.append(SetRecord(self._enter_since, t))
-                    events.append(("set_start", f"in position: set {len(self.sets)} started"))
+                    events.append(SetStarted(t, len(self.sets), self._enter_since))
                     if spec.hold and spec.hold.at == "position":
                         self._open_hold(self._enter_since)
             elif pos_ok is False:
@@ -478,7 +479,7 @@ class Evaluator:
                     cur.end_s = end
                     self._close_hold(end)
                     self._reset_judging()
-                    events.append(("set_end", f"out of position: set {len(self.sets)} ended"))
+                    events.append(SetEnded(t, len(self.sets), end))
             elif pos_ok:
                 self._exit_since = None
 
@@ -495,8 +496,7 @@ class Evaluator:
                 m = self._reps.r.measure
                 rep_done = self._reps.update(angles[m], t, rep_events)
                 for fid in rep_events:
-                    text = self._rep_fault_text(fid)
-                    new_faults.append(FaultEvent(fid, text, "major", t))
+                    new_faults.append(FaultOpened(t, fid, Severity.MAJOR))
             at_top = self._reps.at_top if self._reps else False
             still = self._settle.still_now() if self._needs_still else True
             leaving = self._exit_since is not None  # out of the position's ranges: no new verdicts
@@ -508,7 +508,7 @@ class Evaluator:
                     continue
                 status = cs.update(angles[cs.check.measure], t)
                 if status == "established":
-                    new_faults.append(FaultEvent(cs.check.id, cs.check.cue, cs.check.severity, t))
+                    new_faults.append(FaultOpened(t, cs.check.id, Severity(cs.check.severity)))
                 if status in ("established", "active", "clearing"):
                     active.append(cs.check.id)
                     hard_fault = hard_fault or status != "clearing"
@@ -550,16 +550,16 @@ class Evaluator:
 
         # State.
         if not pose.detected:
-            state = "absent"
+            state = State.ABSENT
         elif not self.in_position:
             # Cannot tell whether the person is in position (legs out of the picture...): unknown, not setup.
-            state = "unknown" if pos_ok is None else "setup"
+            state = State.UNKNOWN if pos_ok is None else State.SETUP
         elif active:
-            state = "fault"
+            state = State.FAULT
         elif unknown:
-            state = "unknown"
+            state = State.UNKNOWN
         else:
-            state = "good"
+            state = State.GOOD
 
         # Good-form time: settled time goes to the hold; time whose verdict comes later (the position being
         # entered or left, a violation not yet established, a fault on its way out) waits in _pending_good_s
@@ -579,7 +579,7 @@ class Evaluator:
             self._hold.end_s = t
             if spec.hold and not self._target_announced and self._hold.good_s >= spec.hold.target_s:
                 self._target_announced = True
-                events.append(("hold_target", f"{spec.hold.target_s:g} s of good form: well done"))
+                events.append(HoldTargetReached(t, spec.hold.target_s))
 
         # Per-set bookkeeping.
         if self.in_position and self.sets:
@@ -591,8 +591,12 @@ class Evaluator:
                 cur.reps += 1
                 cur.good_reps += int(rep_done.good)
         if rep_done is not None:
-            verdict = "good" if rep_done.good else "with " + ", ".join(rep_done.faults)
-            events.append(("rep", f"rep {len(self._reps.reps)} ({verdict})"))
+            events.append(RepCompleted(t, len(self._reps.reps), rep_done.good, tuple(rep_done.faults),
+                                       rep_done.start_s))
+        for f in self._open_faults:
+            if f not in active:
+                events.append(FaultClosed(t, f))
+        self._open_faults = set(active)
         for f in active:
             self._fault_s[f] = self._fault_s.get(f, 0.0) + dt
 
@@ -602,11 +606,6 @@ class Evaluator:
             t_s=t, index=index, detected=pose.detected, side=side, state=state, faults=tuple(active),
             angles=angles, in_position=self.in_position, hold_good_s=hold_good, reps=len(reps),
             good_reps=sum(1 for r in reps if r.good), new_faults=tuple(new_faults), events=tuple(events))
-
-    def _rep_fault_text(self, fid: str) -> str:
-        if self.spec.tempo and fid == self.spec.tempo.fault:
-            return self.spec.tempo.cue
-        return self.spec.reps.short_cue or fid
 
     def finish(self) -> None:
         """Close what is open at the end of the input."""

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from posecheck.core.cues import Cue, CueScheduler
-from posecheck.core.evaluation import STATES, Evaluator, FrameResult
+from posecheck.core.evaluation import Evaluator, FrameResult
+from posecheck.core.events import State
 from posecheck.core.landmarks import Pose, SourceInfo
 from posecheck.core.specs import Spec
+from posecheck.core.timing import frame_dt
 
 __all__ = ["Session", "Step"]
 
@@ -26,11 +28,11 @@ class Session:
     def __init__(self, spec: Spec, info: SourceInfo, estimator: str = "", keep_frames: bool = True):
         self.spec, self.info, self.estimator = spec, info, estimator
         self.evaluator = Evaluator(spec, info.width, info.height, still=info.kind == "image")
-        self.cues = CueScheduler(repeat_s=spec.cue_repeat_s)
+        self.cues = CueScheduler(spec)
         self.keep_frames = keep_frames
         self.frames: list[FrameResult] = []
         self.said: list[Cue] = []
-        self._state_s = dict.fromkeys(STATES, 0.0)
+        self._state_s = dict.fromkeys(State, 0.0)
         self._prev_t: float | None = None
         self.n_frames = 0
 
@@ -38,8 +40,7 @@ class Session:
         fr = self.evaluator.step(pose)
         cues = self.cues.update(fr)
         self.said.extend(cues)
-        if self._prev_t is not None:
-            self._state_s[fr.state] += min(max(fr.t_s - self._prev_t, 0.0), 0.5)
+        self._state_s[fr.state] += frame_dt(self._prev_t, fr.t_s)
         self._prev_t = fr.t_s
         self.n_frames += 1
         if self.keep_frames:

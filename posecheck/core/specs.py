@@ -247,6 +247,21 @@ class Spec(_Model):
             ids.append(self.tempo.fault)
         return ids
 
+    def cue_for(self, fault: str) -> str:
+        """The words the spec gives for a fault: a check's cue, the short-rep cue or the tempo cue."""
+        for c in self.checks:
+            if c.id == fault:
+                return c.cue
+        if self.reps is not None and fault == self.reps.short_fault and self.reps.short_cue:
+            return self.reps.short_cue
+        if self.tempo is not None and fault == self.tempo.fault:
+            return self.tempo.cue
+        return fault.replace("_", " ")
+
+    def severity_for(self, fault: str) -> str:
+        """A check's severity; rep-level faults (short rep, too fast) are major."""
+        return next((c.severity for c in self.checks if c.id == fault), "major")
+
     @property
     def key_measures(self) -> list[str]:
         """Measures worth plotting and drawing: the checks', the reps' and the position's, in that order."""

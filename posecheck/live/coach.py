@@ -32,7 +32,9 @@ from typing import Callable, Protocol
 
 import numpy as np
 
+from posecheck import words
 from posecheck.core.evaluation import FrameResult
+from posecheck.core.events import HoldTargetReached, RepCompleted, SetEnded, SetStarted
 from posecheck.core.guidance import Framing, FramingGuide
 from posecheck.core.landmarks import Pose
 from posecheck.core.session import Session, Step
@@ -45,7 +47,7 @@ from posecheck.io.live_frames import NewestFrameReader, open_live_frames
 from posecheck.io.recording import RecordingHeader, RecordingWriter
 from posecheck.live.voice import Priority, Voice
 from posecheck.render.annotators import HudAnnotator, Overlay
-from posecheck.report.build import _verdict, build_report
+from posecheck.report.build import build_report, verdict_of
 from posecheck.report.model import Report, Summary, r3
 
 __all__ = ["LiveEvent", "Coach", "LiveStats", "LiveResult", "run_live", "WindowDisplay", "FrameCollector",
@@ -69,6 +71,7 @@ class LiveEvent:
     text: str
     priority: int = Priority.INFO
     fault: str | None = None
+    say: str | None = None  # shorter words for the voice ("3" for a rep); None: the text itself
 
 
 def format_event(ev: LiveEvent) -> str:
@@ -123,27 +126,29 @@ class Coach:
         t = fr.t_s
         self.frame, self.framing = fr, framing
         out: list[LiveEvent] = []
-        for kind, text in fr.events:
-            if kind == "set_start":
+        for ev in fr.events:
+            if isinstance(ev, SetStarted):
                 self.set_no += 1
                 # The evaluator back-dates entering and leaving the position to when they began.
-                began = t - self.spec.position.enter_s
-                rest = f" after {began - self.rest_since:.0f} s of rest" if self.rest_since is not None else ""
-                if self.rest_since is not None:
-                    self.last_rest_s = began - self.rest_since
+                rest_s = ev.start_s - self.rest_since if self.rest_since is not None else None
+                if rest_s is not None:
+                    self.last_rest_s = rest_s
                 self.phase, self.rest_since = "set", None
                 self._next_milestone = self.milestone_s
-                goal = f": hold {self.target_s:g} s of good form" if self.timed else ""
-                self._emit(out, LiveEvent(t, "set", f"Set {self.set_no} started{rest}{goal}", Priority.INFO))
-            elif kind == "set_end":
-                self.phase, self.rest_since = "rest", t - self.spec.position.exit_s
-                self._emit(out, LiveEvent(t, "set", f"Set {self.set_no} ended: rest, then get back into "
-                                                    f"position for set {self.set_no + 1}", Priority.INFO))
-            elif kind == "hold_target":
-                self._emit(out, LiveEvent(t, "target", f"{self.target_s:g} s: well done", Priority.PRAISE))
-                self._next_milestone = self.target_s + self.milestone_s
-            elif kind == "rep":
-                self._emit(out, LiveEvent(t, "rep", text[0].upper() + text[1:], Priority.INFO))
+                text = words.set_started_text(self.set_no, rest_s, self.target_s if self.timed else None)
+                say = words.seconds_spoken(words.set_started_text(self.set_no, rest_s, None))
+                self._emit(out, LiveEvent(t, "set", text, Priority.INFO, say=say))
+            elif isinstance(ev, SetEnded):
+                self.phase, self.rest_since = "rest", ev.end_s
+                self._emit(out, LiveEvent(t, "set", words.set_ended_text(self.set_no), Priority.INFO,
+                                          say=f"Set {self.set_no} ended"))
+            elif isinstance(ev, HoldTargetReached):
+                text = words.hold_target_text(ev.target_s)
+                self._emit(out, LiveEvent(t, "target", text, Priority.PRAISE, say=words.seconds_spoken(text)))
+                self._next_milestone = ev.target_s + self.milestone_s
+            elif isinstance(ev, RepCompleted):
+                self._emit(out, LiveEvent(t, "rep", words.rep_text(ev, self.spec), Priority.INFO,
+                                          say=words.spoken(ev, self.spec)))
         for cue in step.cues:
             ev = LiveEvent(cue.t_s, "cue", cue.text, Priority.MAJOR if cue.severity == "major" else Priority.MINOR,
                            cue.fault)
@@ -156,11 +161,12 @@ class Coach:
         if self.timed and fr.in_position:
             while fr.hold_good_s >= self._next_milestone:
                 m = self._next_milestone
+                say = words.seconds_spoken(f"{m:g} s")
                 if self.target_s is None or m < self.target_s:
-                    self._emit(out, LiveEvent(t, "timer", f"{m:g} s of good form", Priority.INFO))
+                    self._emit(out, LiveEvent(t, "timer", f"{m:g} s of good form", Priority.INFO, say=say))
                 elif m > self.target_s:
                     self._emit(out, LiveEvent(t, "timer", f"{m:g} s: past the {self.target_s:g} s target",
-                                              Priority.INFO))
+                                              Priority.INFO, say=say))
                 self._next_milestone = m + self.milestone_s
         if self.guidance is not None:
             msg = self.guidance
@@ -679,16 +685,7 @@ def run_live(spec: Spec, frames: NewestFrameReader, *, estimator: PoseEstimator 
 
 def _spoken(ev: LiveEvent) -> str:
     """Short words for the voice: "10 seconds" for a timer milestone, "3" for a rep, "Set 2 started"."""
-    import re
-
-    text = ev.text
-    if ev.kind == "rep":
-        return text.split(" ")[1]  # "Rep 3 (good)" -> "3"
-    if ev.kind == "timer":
-        text = text.split(" of good form")[0].split(":")[0]
-    elif ev.kind == "set":
-        text = text.split(":")[0]
-    return re.sub(r"(\d+) s\b", r"\1 seconds", text)  # a speech engine reads "s" as the letter
+    return ev.say if ev.say is not None else words.seconds_spoken(ev.text)
 
 
 def _paused(image: np.ndarray) -> np.ndarray:
@@ -735,7 +732,7 @@ def merge_reports(spec: Spec, reports: list[Report], reset_in_set: list[bool] | 
         good_hold_s=r3(sum(h.good_s for h in holds)), reps=len(reps), good_reps=sum(1 for r in reps if r.good),
         fault_s=fault_s, target_s=last.summary.target_s, best_hold_s=r3(max((h.good_s for h in holds), default=0.0)),
         rep_faults=rep_faults, state_s=state_s)
-    summary.verdict, summary.fix_first = _verdict(spec, summary, len(frames))
+    summary.grade, summary.verdict, summary.fix_first = verdict_of(spec, summary)
     source = last.source.model_copy(update={"frames": len(frames)})
     return Report(exercise=last.exercise, source=source, frames=frames, cues=cues, holds=holds, reps=reps,
                   sets=sets, summary=summary, partial=last.partial)

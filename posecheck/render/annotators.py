@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from posecheck.core.evaluation import FrameResult
+from posecheck.core.events import State
 from posecheck.core.geometry import to_pixels
 from posecheck.core.landmarks import SKELETON, Landmark, Pose
 
@@ -20,11 +21,11 @@ __all__ = ["STATE_COLORS", "SkeletonAnnotator", "AngleAnnotator", "HudAnnotator"
 
 # BGR
 STATE_COLORS = {
-    "good": (80, 200, 60),
-    "fault": (40, 40, 230),
-    "setup": (170, 170, 170),
-    "unknown": (0, 170, 240),
-    "absent": (90, 90, 90),
+    State.GOOD: (80, 200, 60),
+    State.FAULT: (40, 40, 230),
+    State.SETUP: (170, 170, 170),
+    State.UNKNOWN: (0, 170, 240),
+    State.ABSENT: (90, 90, 90),
 }
 
 # Where a measure is written: the joint at its vertex (per side).

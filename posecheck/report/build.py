@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from posecheck import words
 from posecheck.core.evaluation import FrameResult
+from posecheck.core.events import State
 from posecheck.core.session import Session
 from posecheck.core.specs import Spec
 from posecheck.report.model import (
     CueRecord,
     FrameRecord,
+    Grade,
     HoldOut,
     Report,
     RepOut,
@@ -17,7 +20,7 @@ from posecheck.report.model import (
     r3,
 )
 
-__all__ = ["build_report"]
+__all__ = ["build_report", "verdict_of"]
 
 
 def build_report(session: Session, partial: bool = False) -> Report:
@@ -54,66 +57,51 @@ def build_report(session: Session, partial: bool = False) -> Report:
         best_hold_s=r3(max((h.good_s for h in ev.holds), default=0.0)), rep_faults=rep_faults,
         state_s={k: r3(v) for k, v in session._state_s.items()})
     if info.kind == "image" and session.frames:
-        summary.verdict, summary.fix_first = _photo_verdict(spec, session.frames[0])
+        summary.grade, summary.verdict, summary.fix_first = _photo_verdict(spec, session.frames[0])
     else:
-        summary.verdict, summary.fix_first = _verdict(spec, summary, n)
+        summary.grade, summary.verdict, summary.fix_first = verdict_of(spec, summary)
     cues = [CueRecord(t_s=r3(c.t_s), fault=c.fault, text=c.text, severity=c.severity) for c in session.said]
     return Report(exercise=spec.name, source=source, frames=frames, cues=cues, holds=holds, reps=reps,
                   sets=sets, summary=summary, partial=partial)
 
 
-def _photo_verdict(spec: Spec, frame: FrameResult) -> tuple[str, list[str]]:
+def _photo_verdict(spec: Spec, frame: FrameResult) -> tuple[Grade, str, list[str]]:
     """A still image has no durations: its verdict is its one frame's state."""
-    cues = {c.id: c.cue for c in spec.checks}
-    if frame.state == "good":
-        return f"Good form (one photo of a {spec.title.lower()})", []
-    if frame.state == "fault":
-        return "Form needs work (one photo)", [cues.get(f, f.replace("_", " ")) for f in frame.faults][:3]
-    if frame.state == "setup":
-        return f"not recognised as {spec.title.lower()}: the person is not in position", []
-    if frame.state == "unknown":
-        return "cannot judge: not enough of the body is visible", []
-    return "no person in the photo", []
+    if frame.state == State.GOOD:
+        return Grade.GOOD, words.photo_verdict(frame.state, spec), []
+    if frame.state == State.FAULT:
+        return Grade.NEEDS_WORK, words.photo_verdict(frame.state, spec), [spec.cue_for(f) for f in frame.faults][:3]
+    return Grade.NOT_JUDGED, words.photo_verdict(frame.state, spec), []
 
 
-def _verdict(spec: Spec, s: Summary, n_frames: int) -> tuple[str, list[str]]:
-    """A plain-language verdict and the faults to fix first (most time or most reps first)."""
-    def cue_of(fid: str) -> str:
-        for c in spec.checks:
-            if c.id == fid:
-                return c.cue
-        if spec.reps and fid == spec.reps.short_fault and spec.reps.short_cue:
-            return spec.reps.short_cue
-        if spec.tempo and fid == spec.tempo.fault:
-            return spec.tempo.cue
-        return fid.replace("_", " ")
+def _grade(s: Summary) -> Grade:
+    """How the session went, from the share of judged time in a fault and the reps' verdicts."""
+    judged = s.state_s.get(State.GOOD, 0.0) + s.state_s.get(State.FAULT, 0.0)
+    if judged <= 0 and s.reps == 0:
+        return Grade.NOT_JUDGED
+    share = s.state_s.get(State.FAULT, 0.0) / judged if judged > 0 else 0.0
+    if share < 0.05 and not s.rep_faults:
+        return Grade.GOOD
+    if share < 0.25 and s.good_reps >= s.reps / 2:
+        return Grade.MOSTLY_GOOD
+    return Grade.NEEDS_WORK
 
+
+def _fix_first(spec: Spec, s: Summary) -> list[str]:
+    """The three things to fix first: rep-level faults by count (a short rep is the thing to fix), then frame
+    faults by time."""
     fixes: list[str] = []
-    # Rep-level faults first by count (a short rep is the thing to fix), then frame faults by time.
     for fid, count in sorted(s.rep_faults.items(), key=lambda kv: -kv[1]):
-        fixes.append(f"{cue_of(fid)} ({count} rep{'s' if count != 1 else ''})")
+        fixes.append(f"{spec.cue_for(fid)} ({count} rep{'s' if count != 1 else ''})")
     for fid, sec in sorted(s.fault_s.items(), key=lambda kv: -kv[1]):
         if fid not in s.rep_faults:
-            fixes.append(f"{cue_of(fid)} ({sec:.1f} s)")
-    fixes = fixes[:3]
-    judged = s.state_s.get("good", 0.0) + s.state_s.get("fault", 0.0)
-    if judged <= 0 and s.reps == 0:
-        if s.state_s.get("setup", 0.0) > 0:
-            return f"not recognised as {spec.title.lower()}: the person was never in position", []
-        return "no person was judged (nobody in view, or not enough of the body visible)", []
-    fault_total = s.state_s.get("fault", 0.0)
-    share = fault_total / judged if judged > 0 else 0.0
-    parts = []
-    if spec.hold is not None and spec.hold.at == "position":
-        reached = s.best_hold_s >= spec.hold.target_s
-        parts.append(f"{s.good_hold_s:.1f} s of good form" +
-                     (" - target reached" if reached else f" of the {spec.hold.target_s:g} s target"))
-    if spec.reps is not None:
-        parts.append(f"{s.good_reps} of {s.reps} reps good")
-    if share < 0.05 and not s.rep_faults:
-        head = "Good form"
-    elif share < 0.25 and s.good_reps >= s.reps / 2:
-        head = "Mostly good form"
-    else:
-        head = "Form needs work"
-    return f"{head}: " + "; ".join(parts) if parts else head, fixes
+            fixes.append(f"{spec.cue_for(fid)} ({sec:.1f} s)")
+    return fixes[:3]
+
+
+def verdict_of(spec: Spec, s: Summary) -> tuple[Grade, str, list[str]]:
+    """The grade, a plain-language verdict and the faults to fix first."""
+    grade = _grade(s)
+    if grade == Grade.NOT_JUDGED:
+        return grade, words.not_judged_verdict(spec, ever_in_setup=s.state_s.get(State.SETUP, 0.0) > 0), []
+    return grade, words.verdict(grade, spec, s.good_hold_s, s.best_hold_s, s.good_reps, s.reps), _fix_first(spec, s)

@@ -20,11 +20,13 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from posecheck.core.events import State
 from posecheck.core.specs import Spec
 from posecheck.io.atomic import atomic_write
 from posecheck.render.snapshots import Snapshot
-from posecheck.report.model import SCHEMA, Report
+from posecheck.report.model import SCHEMA, Grade, Report
 from posecheck.version import __version__
+from posecheck.words import STATE_WORDS
 
 __all__ = ["render_html", "write_html"]
 
@@ -32,10 +34,8 @@ PLOT_W = 960  # SVG user units; the SVGs scale to the page width
 LEFT = 190
 RIGHT = 12
 
-STATE_FILL = {"good": "#3cb44b", "fault": "#e6194b", "setup": "#b0b0b0", "unknown": "#f0a30a",
-              "absent": "#5a5a5a"}
-STATE_WORDS = {"good": "good form", "fault": "fault", "setup": "not in position", "unknown": "unknown",
-               "absent": "nobody in view"}
+STATE_FILL = {State.GOOD: "#3cb44b", State.FAULT: "#e6194b", State.SETUP: "#b0b0b0", State.UNKNOWN: "#f0a30a",
+              State.ABSENT: "#5a5a5a"}
 FAULT_FILL = "#e6194b"
 
 _CSS = """
@@ -209,14 +209,11 @@ def _path(lines: list[list[tuple[float, float]]], y) -> str:
 
 # --- parts ----------------------------------------------------------------------------------------------
 
-def _verdict_class(verdict: str) -> str:
-    if verdict.startswith("Good form"):
-        return "v-good"
-    if verdict.startswith("Mostly"):
-        return "v-mostly"
-    if verdict.startswith("Form needs work"):
-        return "v-work"
-    return "v-none"
+_GRADE_CLASS = {Grade.GOOD: "v-good", Grade.MOSTLY_GOOD: "v-mostly", Grade.NEEDS_WORK: "v-work"}
+
+
+def _verdict_class(grade: Grade | None) -> str:
+    return _GRADE_CLASS.get(grade, "v-none")
 
 
 def _summary(report: Report, spec: Spec) -> str:
@@ -254,7 +251,7 @@ def _summary(report: Report, spec: Spec) -> str:
     partial = ('<div class="partial">Interrupted: this report covers only the part of the input scored '
                'before the run was stopped.</div>') if report.partial else ""
     return (f'<section id="summary"><h2>Summary</h2>{partial}'
-            f'<div class="verdict {_verdict_class(s.verdict)}" id="verdict">{_e(s.verdict or "No verdict")}</div>'
+            f'<div class="verdict {_verdict_class(s.grade)}" id="verdict">{_e(s.verdict or "No verdict")}</div>'
             f'<div class="tiles">{"".join(tiles)}</div>'
             f'<div class="fix" id="fix-first"><b>Fix first</b><ol>{fixes}</ol></div>{det}</section>')
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import math
 import os
+from enum import StrEnum
 from typing import Optional
 
 from pydantic import BaseModel, ConfigDict
 
 from posecheck.io.atomic import atomic_write
 
-__all__ = ["Report", "SourceMeta", "FrameRecord", "CueRecord", "HoldOut", "RepOut", "SetOut", "Summary", "SCHEMA",
+__all__ = ["Grade", "Report", "SourceMeta", "FrameRecord", "CueRecord", "HoldOut", "RepOut", "SetOut", "Summary", "SCHEMA",
            "write_json", "load_report"]
 
 
@@ -77,6 +78,15 @@ class SetOut(_M):
     fault_s: dict[str, float]
 
 
+class Grade(StrEnum):
+    """The verdict's grade, for colours and sorting; the verdict's words are made from it."""
+
+    GOOD = "good"
+    MOSTLY_GOOD = "mostly_good"
+    NEEDS_WORK = "needs_work"
+    NOT_JUDGED = "not_judged"
+
+
 class Summary(_M):
     good_hold_s: float
     reps: int
@@ -87,6 +97,7 @@ class Summary(_M):
     rep_faults: dict[str, int] = {}
     state_s: dict[str, float] = {}
     verdict: str = ""
+    grade: Optional[Grade] = None
     fix_first: list[str] = []
 
 

@@ -37,6 +37,7 @@ import tomllib
 
 from posecheck.core.evaluation import Evaluator
 from posecheck.core.specs import Spec, parse_spec
+from posecheck.core.timing import MAX_DT_S
 from posecheck.errors import PosecheckError, SpecInvalid
 from posecheck.io.atomic import atomic_write
 from posecheck.tuning.explore import Clip, load_clip, parse_input
@@ -44,10 +45,8 @@ from posecheck.tuning.explore import Clip, load_clip, parse_input
 __all__ = [
     "Material", "Verdict", "BoundChange", "CheckTuning", "TuneResult", "load_material", "judge", "tune",
     "sustained_reach", "apply_bounds", "rewrite_spec_text", "tuned_toml", "write_tuned_spec", "render_html",
-    "MAX_DT_S",
 ]
 
-MAX_DT_S = 0.5  # as the evaluator: a gap in the frames counts at most this long
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from urllib.parse import parse_qs, urlparse
 
 import numpy as np
 
+from posecheck.core.events import State
 from posecheck.core.geometry import SIDE_LANDMARKS, VISIBILITY_MIN
 from posecheck.core.landmarks import Landmark
 from posecheck.core.session import Session
@@ -39,7 +40,7 @@ from posecheck.tuning.tune import BoundChange, apply_bounds, rewrite_spec_text
 __all__ = ["Threshold", "TunerApp", "load_tuner_clip", "make_server", "serve"]
 
 PAGE = Path(__file__).with_name("tuner.html")
-STATE_CODES = {"absent": "a", "setup": "s", "good": "g", "fault": "f", "unknown": "u"}
+STATE_CODES = {State.ABSENT: "a", State.SETUP: "s", State.GOOD: "g", State.FAULT: "f", State.UNKNOWN: "u"}  # tuner.html
 MAX_IMAGE_W = 560  # frames are kept as JPEGs this wide: enough to see the pose, small enough to keep in memory
 MAX_IMAGE_BYTES = 400_000_000  # beyond this the page shows the skeleton alone
 
