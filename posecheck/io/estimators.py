@@ -7,8 +7,6 @@ Time comes from the source: container timestamps, else frame index / fps; only a
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 from pathlib import Path
 from typing import Protocol
@@ -54,11 +52,12 @@ class LegacyPoseEstimator:
                 f"PoseLandmarker model with --model PATH.task): {e}") from None
         model_file = Path(mp.__file__).parent / "modules" / "pose_landmark" / _LEGACY_MODELS[model_complexity]
         try:
-            with contextlib.redirect_stdout(io.StringIO()):  # "Downloading model to ..." is a print()
-                self._pose = solutions.pose.Pose(
-                    static_image_mode=static_image_mode, model_complexity=model_complexity,
-                    min_detection_confidence=min_detection_confidence,
-                    min_tracking_confidence=min_tracking_confidence)
+            # Complexity 0 and 2 print "Downloading model to ..." on first use: left as it is, since swapping
+            # sys.stdout would be a process-wide change (a program's own output could vanish meanwhile).
+            self._pose = solutions.pose.Pose(
+                static_image_mode=static_image_mode, model_complexity=model_complexity,
+                min_detection_confidence=min_detection_confidence,
+                min_tracking_confidence=min_tracking_confidence)
         except Exception as e:  # MediaPipe raises bare errors; a missing model is a download that failed
             self.close()
             if not model_file.exists():
