@@ -178,7 +178,7 @@ def test_quit_key_reset_key_and_pause(sag_recording):
     r = res.report
     # 500 pictures shown, one of which was the "PAUSED" picture: 499 frames judged.
     assert r.source.frames == 499 and len(r.frames) == 499
-    assert r.sets[0].model_extra.get("reset") is True
+    assert r.sets[0].reset is True and r.to_dict()["sets"][0]["reset"] is True
     assert r.sets[1].start_s == pytest.approx(10.0, abs=0.05)  # the new set starts where it was reset
     kinds = [e.kind for e in res.events]
     assert "reset" in kinds and kinds.count("pause") == 2

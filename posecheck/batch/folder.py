@@ -97,10 +97,9 @@ def score_one(path: str | os.PathLike, exercise: str, out_dir: str | os.PathLike
     except Exception as e:  # a bug on one file must not stop the folder; the message says it is one
         return FileResult(str(p), False, error=f"internal error: {type(e).__name__}: {e}")
     s = report.summary
-    det = getattr(report, "detection", None)
     return FileResult(
         str(p), True, json=str(json_path), html=str(html_path), exercise=report.exercise,
-        confidence=det.get("confidence") if isinstance(det, dict) else None,
+        confidence=report.detection.confidence if report.detection is not None else None,
         duration_s=report.source.duration_s, good_hold_s=s.good_hold_s, target_s=s.target_s, reps=s.reps,
         good_reps=s.good_reps, main_fault=_main_fault(s), verdict=s.verdict)
 

@@ -93,9 +93,8 @@ def score(input, exercise, json_path, html_path, video_path, csv_path, out_dir, 
                            csv=csv_path)
     finally:
         bar.close()
-    det = getattr(report, "detection", None)
-    if isinstance(det, dict):
-        click.echo(Detection(**det).describe())
+    if report.detection is not None:
+        click.echo(Detection(**report.detection.model_dump()).describe())
     click.echo(summary_text(report))
     for what, path in (("Report", json_path), ("HTML report", html_path), ("Annotated video", video_path),
                        ("Per-frame CSV", csv_path)):

@@ -18,6 +18,7 @@ from posecheck.cli.options import (
     specs_option,
 )
 from posecheck.cli.progress import Progress
+from posecheck.cli.schema import json_schema
 from posecheck.core.specs import (
     BUNDLED_SPECS_DIR,
     SPECS_ENV,
@@ -101,9 +102,7 @@ def specs_validate(files):
 @specs.command("schema")
 def specs_schema():
     """Print the JSON Schema of spec files (for editor completion)."""
-    schema = Spec.model_json_schema()
-    schema.get("properties", {}).pop("source_file", None)
-    click.echo(json.dumps(schema, indent=2))
+    click.echo(json.dumps(json_schema("spec"), indent=2))
 
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

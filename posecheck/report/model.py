@@ -1,7 +1,10 @@
-"""The report of a session (a contract: `posecheck.report/1`), its summary text, and writing it atomically.
+"""The report of a session (a contract: `posecheck.report/1`), and writing it atomically.
 
 Built from the evaluator's per-frame results at the end of a session; validated with pydantic, so a report
-read back from JSON is checked the same way.
+read back from JSON is checked the same way. Every field is declared (`extra="forbid"`): `posecheck schema
+report` prints the JSON Schema that every report validates against. Optional fields added after the first
+release (`detection`, a set's `reset`) are left out of the JSON when unset, so the keys of a report that has
+no use for them stay exactly as they were.
 """
 
 from __future__ import annotations
@@ -10,21 +13,27 @@ import json
 import math
 import os
 from enum import StrEnum
-from typing import Optional
+from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from posecheck.core.events import Severity, State
 from posecheck.io.atomic import atomic_write
 
-__all__ = ["Grade", "Report", "SourceMeta", "FrameRecord", "CueRecord", "HoldOut", "RepOut", "SetOut", "Summary", "SCHEMA",
-           "write_json", "load_report"]
+__all__ = ["Grade", "Report", "SourceMeta", "FrameRecord", "CueRecord", "HoldOut", "RepOut", "SetOut", "Summary",
+           "DetectionOut", "SourceKind", "SCHEMA", "write_json", "load_report"]
 
 
 SCHEMA = "posecheck.report/1"
 
+SourceKind = Literal["video", "image", "camera", "recording"]
+Side = Literal["left", "right"]
+# Fields declared after the first release: absent from the JSON while unset.
+_LATER_FIELDS = {"detection"}
+
 
 class _M(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
 class SourceMeta(_M):
@@ -34,15 +43,15 @@ class SourceMeta(_M):
     fps: float
     frames: int
     duration_s: float
-    kind: str = "video"
+    kind: SourceKind = "video"
     estimator: str = ""
 
 
 class FrameRecord(_M):
     t_s: float
     detected: bool
-    side: Optional[str]
-    state: str
+    side: Optional[Side]
+    state: State
     faults: list[str]
     angles_deg: dict[str, Optional[float]]
 
@@ -51,7 +60,7 @@ class CueRecord(_M):
     t_s: float
     fault: str
     text: str
-    severity: str = "major"
+    severity: Severity = "major"
 
 
 class HoldOut(_M):
@@ -76,6 +85,8 @@ class SetOut(_M):
     reps: int
     good_reps: int
     fault_s: dict[str, float]
+    reset: Optional[bool] = Field(None, description="live mode: the set was in progress when it was reset "
+                                                    "(the key is present only then)")
 
 
 class Grade(StrEnum):
@@ -95,14 +106,25 @@ class Summary(_M):
     target_s: Optional[float] = None
     best_hold_s: float = 0.0
     rep_faults: dict[str, int] = {}
-    state_s: dict[str, float] = {}
+    state_s: dict[State, float] = {}
     verdict: str = ""
     grade: Optional[Grade] = None
     fix_first: list[str] = []
 
 
+class DetectionOut(_M):
+    """`--exercise auto`: which exercise was recognised and how sure (see posecheck/core/detect.py)."""
+
+    exercise: Optional[str] = Field(description="null: none of the known exercises")
+    confidence: float = Field(ge=0, le=1)
+    scores: dict[str, float] = Field(description="per exercise, 0..1")
+    in_position_s: dict[str, float]
+    seen_s: float = Field(description="time with a person detected")
+    frames: int
+
+
 class Report(_M):
-    schema_: str = SCHEMA
+    schema_: Literal["posecheck.report/1"] = Field(SCHEMA, alias="schema")
     exercise: str
     source: SourceMeta
     frames: list[FrameRecord]
@@ -112,19 +134,30 @@ class Report(_M):
     sets: list[SetOut] = []
     summary: Summary
     partial: bool = False
+    detection: Optional[DetectionOut] = Field(None, description="present when the exercise was recognised "
+                                                                "automatically (`--exercise auto`)")
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
 
     def to_dict(self) -> dict:
-        d = self.model_dump(by_alias=False)
-        d = {"schema": d.pop("schema_"), **d}
+        d = self.model_dump(by_alias=True)
+        for k in _LATER_FIELDS:
+            if d.get(k) is None:
+                d.pop(k, None)
+        for s in d["sets"]:
+            if s.get("reset") is None:
+                s.pop("reset", None)
         return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "Report":
-        d = dict(d)
-        d["schema_"] = d.pop("schema", SCHEMA)
-        return cls.model_validate(d)
+        return cls.model_validate({"schema": SCHEMA, **d})
+
+    @classmethod
+    def json_schema(cls) -> dict:
+        """The JSON Schema of the file `to_dict` writes (the draft 2020-12 dialect)."""
+        schema = cls.model_json_schema(by_alias=True, mode="serialization")
+        return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA, **schema}
 
 
 def r3(x: float) -> float | None:
