@@ -37,13 +37,21 @@ def session_folder(tmp_path):
     lines = (d / "monday.jsonl").read_text().splitlines()
     (d / "broken.jsonl").write_text("\n".join(lines[:40] + ["{oops"]) + "\n")
     (d / "notes.txt").write_text("not an input\n")
-    (d / "cover.jpg").write_bytes(b"\xff\xd8 not scored: folders take videos and recordings")
     return d
 
 
-def test_only_videos_and_recordings_are_inputs_and_names_do_not_clash(session_folder):
+def test_only_videos_photos_and_recordings_are_inputs_and_names_do_not_clash(session_folder, tmp_path):
     assert [p.name for p in find_inputs(session_folder)] == \
         ["broken.jsonl", "monday.jsonl", "tuesday.jsonl", "wednesday.jsonl"]
+    # A rendered clip's truth files, an earlier run's report and CSVs are not inputs; a photo is.
+    shutil.copy(session_folder / "monday.jsonl", session_folder / "monday.truth.jsonl")
+    (session_folder / "monday.truth.json").write_text('{"exercise": "plank"}')
+    assert run(["score", str(session_folder / "monday.jsonl"), "-e", "plank", "-q",
+                "--json", str(session_folder / "monday.report.json"),
+                "--csv", str(session_folder / "monday.csv")]) == 0
+    (session_folder / "cover.JPG").write_bytes(b"\xff\xd8")
+    assert [p.name for p in find_inputs(session_folder)] == \
+        ["broken.jsonl", "cover.JPG", "monday.jsonl", "tuesday.jsonl", "wednesday.jsonl"]
     a, b = session_folder / "a.mp4", session_folder / "a.jsonl"
     assert sorted(output_names([a, b]).values()) == ["a_jsonl", "a_mp4"]
 
@@ -88,6 +96,17 @@ def test_all_good_exits_0_and_auto_names_the_exercise_per_file(session_folder, t
     assert out.out.count("plank ") >= 3 and "3 of 3 scored" in out.out
 
 
+def test_no_exercise_recognised_is_a_result_not_a_failure(session_folder, tmp_path, capsys):
+    (session_folder / "broken.jsonl").unlink()
+    write_recording(session_folder / "standing.jsonl", sequence(30.0, 4, lambda t: standing_points(), seed=4))
+    assert run(["score", str(session_folder), "-e", "auto", "--out", str(tmp_path / "r"), "-j", "1", "-q"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("standing.jsonl"))
+    assert row.split()[1] == "none" and "no exercise recognised" in row
+    assert "4 of 4 scored; no exercise recognised in 1" in out
+    assert " s of 20 s" in out  # the hold and its target, both with their unit
+
+
 @pytest.mark.parametrize("args, message", [
     (["--out", "{tmp}/r", "--json", "{tmp}/x.json"], "use --out OUTDIR instead"),
     ([], "is a directory; to score every video and recording in it, give --out OUTDIR"),
@@ -100,7 +119,7 @@ def test_folder_usage_mistakes_are_explained(session_folder, tmp_path, capsys, a
 def test_empty_folder_is_an_error(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     assert run(["score", str(tmp_path / "empty"), "-e", "plank", "--out", str(tmp_path / "r")]) == 2
-    assert "no videos or landmark recordings" in capsys.readouterr().err
+    assert "no videos, photos or landmark recordings" in capsys.readouterr().err
 
 
 @pytest.mark.model

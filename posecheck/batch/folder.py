@@ -1,7 +1,8 @@
-"""Scoring a whole folder: every video and landmark recording in it, in parallel processes.
+"""Scoring a whole folder: every video, photo and landmark recording in it, in parallel processes.
 
 Each input gets `OUTDIR/NAME.json` and `OUTDIR/NAME.html` (written atomically). A file that fails is reported
-and skipped; the others go on. `jobs=1` scores one by one in this process; more jobs use worker processes
+and skipped; the others go on. A file in which `--exercise auto` recognises no exercise is a result (it says
+so), not a failure. `jobs=1` scores one by one in this process; more jobs use worker processes
 (spawned, so each loads its own MediaPipe graph), and give the same reports.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from posecheck.api import score
+from posecheck.core.detect import ExerciseNotRecognised
 from posecheck.errors import PosecheckError, SourceOpenError
 from posecheck.io.atomic import atomic_write
 from posecheck.io.frames import IMAGE_SUFFIXES
@@ -43,20 +45,29 @@ class FileResult:
     good_reps: int = 0
     main_fault: str = ""
     verdict: str = ""
+    recognised: bool = True  # False: `--exercise auto` found none of the known exercises (not a failure)
+
+
+def is_truth(path: Path) -> bool:
+    """A rendered clip's exact answer (`clip.truth.json`, `clip.truth.jsonl`) sits beside it: not an input."""
+    return ".truth." in path.name.lower()
 
 
 def find_inputs(folder: str | os.PathLike) -> list[Path]:
-    """The videos and landmark recordings directly in `folder` (not its subfolders), sorted by name.
-    Still images and other files are left out; hidden files too (temp files of an interrupted run)."""
+    """The videos, photos and landmark recordings directly in `folder` (not its subfolders), sorted by name.
+
+    Left out: truth files of rendered clips (`*.truth.*`), reports and their CSVs (a report's JSON is not a
+    recording: `is_recording` reads its first line), other files, and hidden files (temp files of an
+    interrupted run)."""
     d = Path(folder)
     if not d.is_dir():
         raise SourceOpenError(f"{d}: not a folder")
     out = []
     for p in sorted(d.iterdir()):
-        if not p.is_file() or p.name.startswith("."):
+        if not p.is_file() or p.name.startswith(".") or is_truth(p):
             continue
         suffix = p.suffix.lower()
-        if suffix in VIDEO_SUFFIXES or (suffix not in IMAGE_SUFFIXES and is_recording(p)):
+        if suffix in VIDEO_SUFFIXES or suffix in IMAGE_SUFFIXES or is_recording(p):
             out.append(p)
     return out
 
@@ -90,6 +101,9 @@ def score_one(path: str | os.PathLike, exercise: str, out_dir: str | os.PathLike
     try:
         report = score(p, exercise, model=model, model_complexity=model_complexity, specs_dirs=specs_dirs,
                        json=json_path, html=html_path)
+    except ExerciseNotRecognised as e:
+        # An answer about the file, not a failure to read it: a folder of mixed clips has some of these.
+        return FileResult(str(p), True, recognised=False, verdict=str(e).split(": ", 1)[-1])
     except PosecheckError as e:
         return FileResult(str(p), False, error=str(e))
     except KeyboardInterrupt:
@@ -111,7 +125,7 @@ def score_folder(folder: str | os.PathLike, exercise: str, out_dir: str | os.Pat
     `on_result(result, done, total)` is called as each file finishes."""
     inputs = find_inputs(folder)
     if not inputs:
-        raise SourceOpenError(f"{folder}: no videos or landmark recordings (.jsonl) in this folder")
+        raise SourceOpenError(f"{folder}: no videos, photos or landmark recordings (.jsonl) in this folder")
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise SourceOpenError(f"{out} is a file; give a folder for the reports with --out")
@@ -153,7 +167,10 @@ def table_text(results: list[FileResult], show_exercise: bool = False) -> str:
         if not r.ok:
             rows.append([name] + ([""] if show_exercise else []) + ["FAILED", "", r.error])
             continue
-        hold = f"{r.good_hold_s:.1f} s" + (f" / {r.target_s:g}" if r.target_s else "")
+        if not r.recognised:
+            rows.append([name] + (["none"] if show_exercise else []) + ["", "", "no exercise recognised"])
+            continue
+        hold = f"{r.good_hold_s:.1f} s" + (f" of {r.target_s:g} s" if r.target_s else "")
         reps = f"{r.reps} ({r.good_reps} good)" if r.reps else "0"
         ex = [r.exercise + (f" {100 * r.confidence:.0f}%" if r.confidence is not None else "")] \
             if show_exercise else []
@@ -164,7 +181,9 @@ def table_text(results: list[FileResult], show_exercise: bool = False) -> str:
     lines.append("  ".join("-" * max(w, len(h)) for h, w in zip(head, widths)))
     lines += ["  ".join(str(x).ljust(w) for x, w in zip(row, widths)).rstrip() for row in rows]
     failed = sum(not r.ok for r in results)
-    lines.append(f"{len(results) - failed} of {len(results)} scored" + (f"; {failed} failed" if failed else ""))
+    unknown = sum(r.ok and not r.recognised for r in results)
+    lines.append(f"{len(results) - failed} of {len(results)} scored" + (f"; {failed} failed" if failed else "")
+                 + (f"; no exercise recognised in {unknown}" if unknown else ""))
     return "\n".join(lines)
 
 

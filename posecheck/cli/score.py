@@ -61,10 +61,11 @@ def score(input, exercise, json_path, html_path, video_path, csv_path, out_dir, 
     timestamps. `--exercise auto` recognises the exercise first and says how sure it is.
 
     \b
-    A folder: every video and recording in it is scored (in parallel with --jobs), each report written
-    to OUTDIR/NAME.json and OUTDIR/NAME.html, and a table printed (file, good hold, reps, main fault;
-    also written to OUTDIR/summary.csv). A file that fails is reported and skipped; the exit status is 2
-    when any failed.
+    A folder: every video, photo and recording in it is scored (in parallel with --jobs; not the truth
+    files of rendered clips, nor earlier reports), each report written to OUTDIR/NAME.json and
+    OUTDIR/NAME.html, and a table printed (file, good hold, reps, main fault; also written to
+    OUTDIR/summary.csv). A file that fails is reported and skipped; the exit status is 2 when any failed.
+    A file in which `-e auto` recognises no exercise is listed as such, and is not a failure.
       posecheck score sessions/ --exercise plank --out reports/ --jobs 2
     """
     if os.path.isdir(input):
