@@ -18,6 +18,7 @@ from posecheck.core.specs import Spec, load_spec
 from posecheck.errors import NoPersonError, SourceError
 from posecheck.io.atomic import check_writable
 from posecheck.io.frames import open_frames
+from posecheck.io.ranges import parse_input
 from posecheck.io.recording import RecordingHeader, RecordingWriter
 from posecheck.io.streams import PoseStream, open_poses
 from posecheck.render.snapshots import SnapshotKeeper
@@ -59,6 +60,8 @@ def score(path: str | os.PathLike, exercise: str | Spec = "plank", *, model: str
           annotated_video: str | os.PathLike | None = None, csv: str | os.PathLike | None = None) -> Report:
     """Score a video, still image or landmark recording against an exercise spec; returns the report.
 
+    `path` may take a part of a video or recording, ``"clip.mp4@3-9"`` (seconds of its own clock; times in
+    the report stay the video's).
     `exercise="auto"` recognises the exercise first (`report.detection` says which and how sure; raises
     ExerciseNotRecognised when it is none of the known ones). Optional outputs, each written atomically:
     `json` (the report), `html` (a self-contained page with plots and a snapshot of each fault at its worst),
@@ -100,7 +103,9 @@ def score_outputs(stream: PoseStream, spec: Spec, *, progress: ProgressFn | None
     try:
         report = score_stream(stream, spec, progress, on_step if sinks else None)
         if report.source.frames == 0:
-            raise SourceError(f"{stream.info.path}: no frames to score")
+            raise SourceError(f"{stream.info.path}: no frames to score" +
+                              ("; that time range is past the end of the input" if "@" in stream.info.path
+                               and not os.path.exists(stream.info.path) else ""))
         if not report.partial and not any(f.detected for f in report.frames):
             raise NoPersonError(
                 f"{stream.info.path}: no person was detected in any of its {report.source.frames} frame(s); "
@@ -158,6 +163,8 @@ def detect_stream(path: str | os.PathLike, *, model=None, model_complexity: int 
     if det.exercise is None:
         raise not_recognised(path, det)
     if keep_frames and info.kind in ("video", "image"):
-        frames = open_frames(path)
-        return det, PoseStream(info, zip(frames, poses), [frames.close], estimator)
+        rng = parse_input(path)
+        frames = open_frames(rng.path)
+        in_range = (f for f in frames if rng.contains(f.t_s))
+        return det, PoseStream(info, zip(in_range, poses), [frames.close], estimator)
     return det, PoseStream(info, ((None, p) for p in poses), [], estimator)

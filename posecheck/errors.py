@@ -45,7 +45,14 @@ class SpecNotFound(SpecError):
 
 
 class SpecInvalid(SpecError):
-    """A spec file failed validation; the message names the file, the key path and the expectation."""
+    """A spec file failed validation; the message names the file, the key path and the expectation.
+
+    `problems` holds each problem on its own ("position.require[0].measure: unknown measure 'nope'"), for
+    a list; the message joins them on one line."""
+
+    def __init__(self, message: str, problems: tuple[str, ...] | list[str] = ()):
+        super().__init__(message)
+        self.problems = tuple(problems)
 
 
 class SourceError(PosecheckError):

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 from synth import H, W, plank_points, ramp, sequence, standing_points
 
 from posecheck.cli.main import run
@@ -103,3 +104,35 @@ def test_every_command_has_help_that_teaches():
             for sub in cmd.commands.values():
                 assert sub.help, sub.name
     assert "posecheck score" in main.get_help(ctx)
+
+
+def test_score_takes_a_part_of_the_input_and_keeps_its_times(plank_recording, tmp_path, capsys):
+    out = tmp_path / "r.json"
+    assert run(["score", f"{plank_recording}@3-9", "-e", "plank", "--json", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert f"{plank_recording}@3-9 (181 frames, 6.0 s" in text
+    r = json.loads(out.read_text())
+    assert r["frames"][0]["t_s"] == 3.0 and r["frames"][-1]["t_s"] == 9.0
+    assert 5.0 < r["cues"][0]["t_s"] < 6.0  # the sag at 5 s of the recording, at its own time
+    assert run(["score", f"{plank_recording}@20-30", "-e", "plank"]) == 2
+    assert "past the end of the input" in capsys.readouterr().err
+
+
+def test_specs_validate_counts_every_kind_of_check_and_lists_each_problem(tmp_path, capsys):
+    specs = ROOT / "exercise_specs"
+    assert run(["specs", "validate", str(specs / "bridge.toml"), str(specs / "plank.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "bridge: 0 form checks, 1 rep check, 1 tempo check" in out and "plank: 5 form checks" in out
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\ntitle = "X"\n[position]\n[[position.require]]\nmeasure = "kne"\nmin_deg = "a"\n'
+                   '[hold]\ntarget_s = -1\n')
+    assert run(["specs", "validate", str(bad)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == f"Error: {bad}: 3 problems"
+    assert [line.split(":")[0].strip() for line in err[1:]] == \
+        ["position.require[0].measure", "position.require[0].min_deg", "hold.target_s"]
+
+
+def test_an_option_that_does_nothing_in_its_mode_is_refused(plank_recording, capsys):
+    assert run(["angles", str(plank_recording), "-e", "plank"]) == 2
+    assert "give --plot" in capsys.readouterr().err

@@ -57,6 +57,12 @@ def angles(input, plot_path, csv_path, at_s, exercise, measures, model, model_co
       posecheck angles clip.mp4 --plot angles.png -e plank
       posecheck angles clip.mp4 --csv angles.csv   # or --csv alone for stdout
     """
+    # Options that would change nothing are refused, not silently ignored.
+    if exercise and not plot_path:
+        raise click.UsageError("--exercise draws a spec's ranges and bounds on the plot: give --plot FILE.png "
+                               "with it")
+    if measures and csv_path and not plot_path and at_s is None and csv_path != "-":
+        raise click.UsageError("--measures picks the measures printed or plotted; the CSV has every measure")
     spec = load_spec(exercise, list(specs_dirs)) if exercise else None
     names = None
     if measures:

@@ -21,7 +21,8 @@ from posecheck.report.model import write_json
 @click.option("--source", type=click.Path(dir_okay=False), default=None, metavar="VIDEO",
               help="Play a video file (or a landmark recording .jsonl) in real time as if it were the camera.")
 @click.option("--headless", is_flag=True,
-              help="No window: print cues, state changes and timer milestones with their times.")
+              help="No window: cues, state changes and timer milestones are printed with their times (and "
+                   "spoken, unless --no-voice).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False),
               help="Write the session report here (same schema as `posecheck score --json`).")
 @click.option("--record", "record_path", type=click.Path(dir_okay=False),
@@ -76,7 +77,7 @@ def live(exercise, camera, source, headless, json_path, record_path, video_path,
     else:
         click.echo(f"live: {spec.name} from {what} ({info.width}x{info.height}); "
                    f"{'Ctrl-C' if headless else 'q, Esc or Ctrl-C'} ends the session")
-    choice = open_voice(voice)
+    choice = open_voice(voice, headless=headless)
     if voice:
         click.echo(choice.message, err=True)
 

@@ -27,7 +27,7 @@ from posecheck.core.specs import (
     list_specs,
     load_spec_file,
 )
-from posecheck.errors import PosecheckError
+from posecheck.errors import PosecheckError, SpecInvalid
 from posecheck.io.atomic import atomic_write, check_writable
 from posecheck.tuning.explore import load_clip, parse_input
 from posecheck.tuning.scaffold import scaffold_spec
@@ -86,15 +86,28 @@ def specs_show(name, specs_dirs):
 @specs.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 def specs_validate(files):
-    """Check spec FILES; every problem is named with its file, key path and what is expected."""
+    """Check spec FILES; every problem is named on its own line with its file, key path and what is expected."""
     bad = 0
     for f in files:
         try:
             s = load_spec_file(f)
-            click.echo(f"{f}: ok ({s.name}: {len(s.checks)} checks)")
+        except SpecInvalid as e:
+            bad += 1
+            if len(e.problems) > 1:
+                click.echo(f"Error: {f}: {len(e.problems)} problems", err=True)
+                for problem in e.problems:
+                    click.echo(f"  {problem}", err=True)
+                continue
+            click.echo(f"Error: {e}", err=True)
+            continue
         except PosecheckError as e:
             click.echo(f"Error: {e}", err=True)
             bad += 1
+            continue
+        n = s.check_counts
+        kinds = [f"{n['form']} form check{'s' if n['form'] != 1 else ''}"]
+        kinds += [f"{n[k]} {k} check" for k in ("rep", "tempo") if n[k]]
+        click.echo(f"{f}: ok ({s.name}: {', '.join(kinds)})")
     if bad:
         sys.exit(EXIT_BAD_INPUT)
 

@@ -239,6 +239,13 @@ class Spec(_Model):
         return self
 
     @property
+    def check_counts(self) -> dict[str, int]:
+        """How many things the spec judges, by kind: form checks per frame, rep checks (a short rep), tempo."""
+        return {"form": len(self.checks),
+                "rep": int(self.reps is not None and self.reps.short_fault is not None),
+                "tempo": int(self.tempo is not None)}
+
+    @property
     def fault_ids(self) -> list[str]:
         ids = [c.id for c in self.checks]
         if self.reps is not None and self.reps.short_fault:
@@ -324,7 +331,7 @@ def parse_spec(data: dict, source: str) -> Spec:
         return Spec.model_validate({**data, "source_file": source})
     except ValidationError as e:
         problems = [_explain(err) for err in e.errors()]
-        raise SpecInvalid(f"{source}: " + "; ".join(problems)) from None
+        raise SpecInvalid(f"{source}: " + "; ".join(problems), problems) from None
 
 
 def load_spec_file(path: str | os.PathLike) -> Spec:

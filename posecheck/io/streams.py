@@ -7,6 +7,7 @@ Time comes from the source: container timestamps, else frame index / fps; only a
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from pathlib import Path
@@ -16,6 +17,7 @@ from posecheck.core.landmarks import Pose, SourceInfo
 from posecheck.errors import SourceOpenError, TimestampError
 from posecheck.io.estimators import PoseEstimator, create_estimator
 from posecheck.io.frames import Frame, open_frames
+from posecheck.io.ranges import InputRange, parse_input
 from posecheck.io.recording import is_recording, read_recording
 
 __all__ = ["ReplaySource", "PoseStream", "open_poses"]
@@ -64,34 +66,57 @@ class PoseStream:
         self.close()
 
 
-def _estimate_all(frames, estimator: PoseEstimator) -> Iterator[tuple[Frame, Pose]]:
+def _estimate_all(frames, estimator: PoseEstimator, rng: InputRange) -> Iterator[tuple[Frame, Pose]]:
     last_t = -math.inf
     for frame in frames:
         if frame.t_s <= last_t:
             raise TimestampError(f"frame {frame.index}: time {frame.t_s:.3f} s does not increase")
         last_t = frame.t_s
-        yield frame, estimator.estimate(frame)
+        if frame.t_s > rng.end_s + 1e-9:
+            return
+        if rng.contains(frame.t_s):  # the model runs only on the frames of the range
+            yield frame, estimator.estimate(frame)
 
 
-def open_poses(path: str | os.PathLike, *, model: str | os.PathLike | None = None,
+def _in_range(poses, rng: InputRange) -> Iterator[tuple[None, Pose]]:
+    for pose in poses:
+        if pose.t_s > rng.end_s + 1e-9:
+            return
+        if rng.contains(pose.t_s):
+            yield None, pose
+
+
+def _ranged(info: SourceInfo, rng: InputRange) -> SourceInfo:
+    """The source as a report names it: `clip.mp4@3-9`; its frame count is no longer the container's."""
+    if rng.whole:
+        return info
+    return dataclasses.replace(info, path=rng.full_label, frames=None)
+
+
+def open_poses(path: str | os.PathLike | InputRange, *, model: str | os.PathLike | None = None,
                model_complexity: int = 1, estimator: PoseEstimator | None = None) -> PoseStream:
     """Open a video, still image or landmark recording and stream its poses.
 
+    `path` may take a part of the input, ``clip.mp4@3-9`` (seconds of its own clock; see `parse_input`).
     A recording is replayed as is (no model runs); a video or image goes through the pose model.
     """
-    p = Path(path)
+    rng = path if isinstance(path, InputRange) else parse_input(path)
+    p = Path(rng.path)
     if not p.exists():
         raise SourceOpenError(f"{p}: no such file; check the path")
     if p.is_dir():
         raise SourceOpenError(f"{p} is a directory; give a video, image or landmark recording (.jsonl)")
     if is_recording(p):
         replay = ReplaySource(p)
-        return PoseStream(replay.info, ((None, pose) for pose in replay), [replay.close])
+        return PoseStream(_ranged(replay.info, rng), _in_range(replay, rng), [replay.close])
     frames = open_frames(p)
+    if frames.info.kind == "image" and not rng.whole:
+        frames.close()
+        raise SourceOpenError(f"{rng.full_label}: a photo has no time range; give the photo alone")
     try:
         est = estimator or create_estimator(model, model_complexity, still_image=frames.info.kind == "image")
     except BaseException:
         frames.close()
         raise
     closers = [frames.close] + ([est.close] if estimator is None else [])
-    return PoseStream(frames.info, _estimate_all(frames, est), closers, est.name)
+    return PoseStream(_ranged(frames.info, rng), _estimate_all(frames, est, rng), closers, est.name)

@@ -24,6 +24,7 @@ __all__ = ["Priority", "Utterance", "SpeechEngine", "EspeakEngine", "Pyttsx3Engi
 
 NO_ENGINE_MESSAGE = ("Voice off: no text-to-speech engine found (install espeak-ng, e.g. `apt install espeak-ng`, "
                      "or `pip install 'posecheck-coach[voice]'` for pyttsx3); cues are shown on screen only")
+PRINTED_ONLY = "printed only"  # where the cues go without a voice in --headless mode
 
 
 class Priority:
@@ -227,11 +228,20 @@ class VoiceChoice:
     tried: list[str] = field(default_factory=list)
 
 
-def open_voice(enabled: bool = True, engine: str = "auto", audio: bool = True) -> VoiceChoice:
+def open_voice(enabled: bool = True, engine: str = "auto", audio: bool = True,
+               headless: bool = False) -> VoiceChoice:
     """The voice to use: espeak-ng if installed, else pyttsx3 if installed, else none (and a line saying so).
 
-    `engine`: "auto", "espeak" or "pyttsx3". `audio=False` synthesises without playing (tests).
+    `engine`: "auto", "espeak" or "pyttsx3". `audio=False` synthesises without playing (tests). `headless`:
+    without a window the line says the cues are printed, not shown on screen.
     """
+    choice = _open_voice(enabled, engine, audio)
+    if headless:
+        choice.message = choice.message.replace("shown on screen only", PRINTED_ONLY)
+    return choice
+
+
+def _open_voice(enabled: bool, engine: str, audio: bool) -> VoiceChoice:
     if not enabled:
         return VoiceChoice(None, "Voice off (--no-voice)")
     tried: list[str] = []

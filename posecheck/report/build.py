@@ -30,8 +30,11 @@ def build_report(session: Session, partial: bool = False) -> Report:
     spec, info = session.spec, session.info
     n = session.n_frames
     last_t = session.frames[-1].t_s if session.frames else (session._prev_t or 0.0)
-    # Frame i covers [t_i, t_i + 1/fps); a still image has no duration.
-    duration = 0.0 if n == 0 or info.kind == "image" else last_t + (0.0 if info.kind == "camera" else 1.0 / info.fps)
+    # Frame i covers [t_i, t_i + 1/fps); a still image has no duration. A part of a video (clip.mp4@3-9) lasts
+    # from its first frame, not from the video's start.
+    first_t = session.frames[0].t_s if session.frames and "@" in info.path else 0.0
+    duration = 0.0 if n == 0 or info.kind == "image" else \
+        last_t - first_t + (0.0 if info.kind == "camera" else 1.0 / info.fps)
     source = SourceMeta(path=info.path, width=info.width, height=info.height, fps=round(info.fps, 4),
                         frames=n, duration_s=round(duration, 3), kind=info.kind, estimator=session.estimator)
     frames = [FrameRecord.model_construct(

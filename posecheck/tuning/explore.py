@@ -14,7 +14,6 @@ import csv
 import io
 import math
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -27,6 +26,7 @@ from posecheck.core.landmarks import Pose, SourceInfo
 from posecheck.core.specs import Smoothing, Spec, parse_spec
 from posecheck.errors import NoPersonError, PosecheckError, SourceOpenError
 from posecheck.io.atomic import AtomicPath
+from posecheck.io.ranges import InputRange, parse_input
 from posecheck.io.streams import open_poses
 
 __all__ = [
@@ -46,46 +46,6 @@ MEASURE_HELP = {
     "upper_arm_incline": "elbow->shoulder above horizontal", "forearm_incline": "wrist->elbow above horizontal",
     "face_down": "ear->nose vs hip->shoulder, + to floor",
 }
-
-_RANGE = re.compile(r"^(?P<t0>\d+(?:\.\d*)?|\.\d+)?-(?P<t1>\d+(?:\.\d*)?|\.\d+)?$")
-
-
-@dataclass(frozen=True)
-class InputRange:
-    """An input file and the part of it to use, in seconds of the source's own clock."""
-
-    path: str
-    start_s: float = 0.0
-    end_s: float = math.inf
-
-    @property
-    def label(self) -> str:
-        name = Path(self.path).name
-        if self.start_s == 0.0 and self.end_s == math.inf:
-            return name
-        end = "" if self.end_s == math.inf else f"{self.end_s:g}"
-        return f"{name}@{self.start_s:g}-{end}"
-
-    def contains(self, t_s: np.ndarray) -> np.ndarray:
-        return (t_s >= self.start_s - 1e-9) & (t_s <= self.end_s + 1e-9)
-
-
-def parse_input(text: str) -> InputRange:
-    """``clip.mp4``, ``clip.mp4@3.0-6.5``, ``clip.mp4@3-`` or ``clip.mp4@-6.5`` (a file whose own name has an
-    ``@`` is taken as it is)."""
-    if "@" in text and not os.path.exists(text):
-        path, _, rng = text.rpartition("@")
-        m = _RANGE.match(rng.strip())
-        if not m or (m["t0"] is None and m["t1"] is None):
-            raise PosecheckError(
-                f"{text}: bad time range {rng!r}; write FILE@START-END in seconds, e.g. clip.mp4@3.0-6.5")
-        t0 = float(m["t0"]) if m["t0"] is not None else 0.0
-        t1 = float(m["t1"]) if m["t1"] is not None else math.inf
-        if t1 <= t0:
-            raise PosecheckError(f"{text}: the range ends ({t1:g} s) before it starts ({t0:g} s)")
-        return InputRange(path, t0, t1)
-    return InputRange(text)
-
 
 class AngleTracker:
     """Per-frame measures exactly as `Evaluator` computes them (side with hysteresis, smoothing, filters
