@@ -40,13 +40,13 @@ from posecheck.core.landmarks import Pose
 from posecheck.core.session import Session, Step
 from posecheck.core.specs import Spec
 from posecheck.errors import PosecheckError, SourceError
-from posecheck.io.atomic import AtomicPath
 from posecheck.io.estimators import PoseEstimator, create_estimator
 from posecheck.io.frames import Frame
 from posecheck.io.live_frames import NewestFrameReader, open_live_frames
 from posecheck.io.recording import RecordingHeader, RecordingWriter
 from posecheck.live.voice import Priority, Voice
 from posecheck.render.annotators import HudAnnotator, Overlay
+from posecheck.render.video import VideoWriter
 from posecheck.report.build import build_report, verdict_of
 from posecheck.report.model import Report, Summary, r3
 
@@ -375,28 +375,22 @@ class FrameCollector:
 
 
 class _VideoSaver:
-    """The camera's frames, as seen, to an .mp4 on a writer thread (encoding must not slow the loop).
+    """The camera's frames, as seen, to a video (H.264 .mp4) on a writer thread: encoding must not slow the loop.
 
-    Dropped frames are filled with the previous one so the video keeps the source's timing, and
-    `posecheck score` on it judges what the live session judged. Written atomically."""
+    Every frame keeps its own time (`VideoWriter` writes variable frame rate), so frames the loop dropped
+    leave the gap they left, and `posecheck score` on the video judges what the live session judged.
+    Written atomically; an error on the writer thread is raised here, on the next frame or at close."""
 
     def __init__(self, path, fps: float, width: int, height: int):
-        import cv2
-
-
-        self._target = AtomicPath(path, ".mp4")
-        self._writer = cv2.VideoWriter(str(self._target.tmp), cv2.VideoWriter_fourcc(*"mp4v"), fps, (width, height))
-        if not self._writer.isOpened():
-            self._target.discard()
-            raise PosecheckError(f"cannot write video {path}: OpenCV has no mp4v encoder here")
-        self.fps = fps
+        self._writer = VideoWriter(path, width, height, fps)
         self._q: queue.Queue = queue.Queue(maxsize=120)
-        self._written = 0
-        self._prev: np.ndarray | None = None
+        self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="posecheck-video", daemon=True)
         self._thread.start()
 
     def add(self, image: np.ndarray, t_s: float) -> None:
+        if self._error is not None:
+            raise self._error
         self._q.put((image, t_s))
 
     def _run(self) -> None:
@@ -404,22 +398,18 @@ class _VideoSaver:
             item = self._q.get()
             if item is None:
                 return
-            image, t_s = item
-            while self._prev is not None and (self._written + 0.5) / self.fps < t_s:
-                self._writer.write(self._prev)
-                self._written += 1
-            self._writer.write(image)
-            self._written += 1
-            self._prev = image
+            if self._error is None:
+                try:
+                    self._writer.write(*item)
+                except BaseException as e:  # handed to the loop's thread
+                    self._error = e
 
     def close(self, ok: bool) -> None:
         self._q.put(None)
         self._thread.join()
-        self._writer.release()
-        if ok and self._written:
-            self._target.commit()
-        else:
-            self._target.discard()
+        self._writer.close(commit=ok and self._error is None and self._writer.frames > 0)
+        if ok and self._error is not None:
+            raise self._error
 
 
 class _PoseWorker:
