@@ -8,7 +8,11 @@ from posecheck.core.evaluation import FrameResult
 from posecheck.core.events import FaultOpened
 from posecheck.core.specs import Spec
 
-__all__ = ["Cue", "CueScheduler"]
+__all__ = ["Cue", "CueScheduler", "CUE_SHOWN_S", "cue_shown"]
+
+# A cue said stays on screen (live window, annotated video) at least this long, and while its fault lasts:
+# long enough to read a cue of up to ten words from the mat (~3-4 words a second).
+CUE_SHOWN_S = 3.0
 
 _RANK = {"major": 0, "minor": 1}
 
@@ -19,6 +23,11 @@ class Cue:
     fault: str
     text: str
     severity: str = "major"
+
+
+def cue_shown(cue: Cue, t_s: float, faults) -> bool:
+    """Is `cue` still on screen at `t_s`, with `faults` active now?"""
+    return t_s - cue.t_s < CUE_SHOWN_S or cue.fault in faults
 
 
 class CueScheduler:

@@ -33,6 +33,7 @@ from typing import Callable, Protocol
 import numpy as np
 
 from posecheck import words
+from posecheck.core.cues import CUE_SHOWN_S
 from posecheck.core.evaluation import FrameResult
 from posecheck.core.events import HoldTargetReached, RepCompleted, SetEnded, SetStarted
 from posecheck.core.guidance import Framing, FramingGuide
@@ -97,7 +98,7 @@ class Coach:
     """
 
     def __init__(self, spec: Spec, milestone_s: float = 5.0, state_settle_s: float = 0.3,
-                 cue_show_s: float = 2.5, guide_repeat_s: float = 10.0):
+                 cue_show_s: float = CUE_SHOWN_S, guide_repeat_s: float = 10.0):
         self.spec = spec
         self.milestone_s, self.state_settle_s = milestone_s, state_settle_s
         self.cue_show_s, self.guide_repeat_s = cue_show_s, guide_repeat_s
@@ -154,7 +155,7 @@ class Coach:
                            cue.fault)
             self._emit(out, ev)
             self.cue, self._cue_since = ev, t
-        # The cue stays up while its fault lasts, and at least cue_show_s.
+        # The cue stays up while its fault lasts, and at least cue_show_s (the rule of core.cues.cue_shown).
         if self.cue is not None and t - self._cue_since >= self.cue_show_s and self.cue.fault not in fr.faults:
             self.cue = None
         self._state(fr, out)

@@ -9,7 +9,6 @@ Videos are H.264 in MP4 through PyAV (`VideoWriter`), which browsers play.
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 from fractions import Fraction
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import av
 import numpy as np
 
+from posecheck.core.cues import CUE_SHOWN_S, Cue, cue_shown
 from posecheck.core.landmarks import Pose, SourceInfo
 from posecheck.core.session import Step
 from posecheck.core.specs import Spec
@@ -34,7 +34,6 @@ _FORMATS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska", ".a
 TIME_BASE = Fraction(1, 1000)  # frame times are kept to the millisecond, as the source's clock gives them
 
 
-CUE_SHOWN_S = 3.0  # a cue stays on the annotated video this long after it is said
 
 
 BLANK_BGR = (48, 44, 40)
@@ -150,8 +149,7 @@ class AnnotatedVideoWriter:
             raise ReportError(f"{self.target}: unknown video type {suffix or '(none)'}; name it .mp4 or .avi")
         self.info = info
         self._overlay = Overlay(spec, info.width, info.height)
-        self._cue: str | None = None
-        self._cue_until = -math.inf
+        self._cue: Cue | None = None
         self._last: np.ndarray | None = None
         self._atomic = AtomicPath(self.target) if self._image_out else None
         self._writer = VideoWriter(self.target, info.width, info.height, info.fps) if not self._image_out else None
@@ -167,8 +165,10 @@ class AnnotatedVideoWriter:
             extra = ["no video: landmarks on a blank canvas"]
         t = step.frame.t_s
         if step.cues:
-            self._cue, self._cue_until = step.cues[-1].text, t + CUE_SHOWN_S
-        cue = self._cue if t <= self._cue_until else None
+            self._cue = step.cues[-1]
+        if self._cue is not None and not cue_shown(self._cue, t, step.frame.faults):
+            self._cue = None
+        cue = self._cue.text if self._cue is not None else None
         self._overlay.annotate(image, pose, step.frame, cue=cue, extra=extra)
         if image.shape[1] != info.width or image.shape[0] != info.height:
             import cv2

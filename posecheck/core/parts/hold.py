@@ -1,0 +1,123 @@
+"""The good-form timer, and when a hold at the top of a rep starts and ends.
+
+The timer counts good-form time only. Time whose verdict is not settled yet (the position being entered or
+left, a violation not yet established, a fault on its way out) is held pending, then credited if it turns out
+good or dropped if it turns out a fault, so the timer is exact although a cue waits for its debounce. Credits
+of the last few seconds are kept, so that a hold found to have ended earlier than it was seen to (the body
+started moving out before the position was lost) gives back the time credited after its end.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+
+from posecheck.core.events import HoldTargetReached
+from posecheck.core.parts.settle import HORIZON_S, Settle
+
+__all__ = ["HoldRecord", "HoldTimer", "TopWatch", "TOP_TOL_DEG"]
+
+TOP_TOL_DEG = 4.0  # held at the top of a rep: within this of the top (MediaPipe jitter is ~1-2 deg)
+
+
+@dataclass
+class HoldRecord:
+    start_s: float
+    end_s: float
+    good_s: float = 0.0
+
+
+class HoldTimer:
+    def __init__(self, target_s: float):
+        self.target_s = target_s
+        self.holds: list[HoldRecord] = []  # closed holds
+        self.current: HoldRecord | None = None
+        self.pending_s = 0.0  # good-looking time whose verdict comes later
+        self._credits: deque = deque()  # (t, seconds) credited lately, to take back if the hold ended earlier
+        self._announced = False
+
+    @property
+    def good_s(self) -> float:
+        """Good-form seconds of the current hold (0 outside a hold)."""
+        return self.current.good_s if self.current is not None else 0.0
+
+    def open(self, start_s: float) -> None:
+        self.current = HoldRecord(start_s, start_s)
+        self._credits.clear()
+        self._announced = False
+
+    def wait(self, dt: float) -> None:
+        """This frame looks good but its verdict comes later."""
+        self.pending_s += dt
+
+    def drop(self) -> None:
+        """The time pending turned out not good (or judging starts over)."""
+        self.pending_s = 0.0
+
+    def credit(self, t: float, dt: float) -> None:
+        """This frame is good, and so is the time pending."""
+        if self.current is None:
+            return
+        gained = self.pending_s + dt
+        self.current.good_s += gained
+        self._credits.append((t, gained))
+        while self._credits and t - self._credits[0][0] > HORIZON_S:
+            self._credits.popleft()
+        self.pending_s = 0.0
+
+    def touch(self, t: float) -> HoldTargetReached | None:
+        """The current hold lasts until `t`; the event once its good-form time reaches the target."""
+        if self.current is None:
+            return None
+        self.current.end_s = t
+        if not self._announced and self.current.good_s >= self.target_s:
+            self._announced = True
+            return HoldTargetReached(t, self.target_s)
+        return None
+
+    def close(self, end_s: float) -> None:
+        """The hold ended at `end_s`: the time credited after it is taken back."""
+        hold = self.current
+        if hold is None:
+            return
+        for ct, credit in self._credits:
+            if ct > end_s:
+                hold.good_s -= credit
+        hold.good_s = max(hold.good_s, 0.0)
+        self._credits.clear()
+        hold.end_s = max(end_s, hold.start_s)
+        self.holds.append(hold)
+        self.current = None
+
+
+class TopWatch:
+    """A hold at the top of a rep (bridge) is the time held still at the top, not the way up and down: it
+    starts once the rep measure has settled at the top (dated from then) and ends when the measure was last at
+    the top before it dropped away."""
+
+    def __init__(self, measure: str, direction: float):
+        self.measure, self.d = measure, direction
+        self._settle = Settle([measure], TOP_TOL_DEG, 0.25)
+        self._best, self._last_t = -math.inf, 0.0
+
+    def update(self, t: float, angles: dict, at_top: bool, holding: bool,
+               may_start: bool = True) -> tuple[float | None, float | None]:
+        """Record this frame. Returns (started_s, ended_s): when not `holding`, the time since when the top has
+        been held still, once it has (and `may_start`); when `holding`, the time the hold ended, once the
+        measure has left the top."""
+        since = self._settle.update(t, angles, needed=at_top and not holding)
+        x = self.d * angles[self.measure]  # larger is further toward the top
+        if not holding:
+            if at_top and may_start and since is not None:
+                self._best, self._last_t = x, t
+                return since, None
+            return None, None
+        if x != x:
+            return None, None
+        if x >= self._best - 1.0:
+            self._last_t = t
+        self._best = max(self._best, x)
+        if not at_top or self._best - x > TOP_TOL_DEG:
+            return None, self._last_t
+        return None, None

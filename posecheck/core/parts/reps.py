@@ -1,0 +1,172 @@
+"""Rep counting on one smoothed measure, with hysteresis; each rep gets its own verdict.
+
+`out_and_back` (bridge): rest -> up -> top -> down -> rest. A rep starts when the measure passes its start
+level toward the peak (relative to the person's resting level when the spec says so) and ends when it comes
+back; one that turns back or stalls below the peak gets the spec's short fault, said at once.
+`alternate` (cat/cow): the measure swings between two extremes; one visit to each is one rep.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from posecheck.core.parts.tempo import TempoJudge
+from posecheck.core.specs import Reps
+
+__all__ = ["RepRecord", "RepCounter", "RepStep", "STALL_S", "STALL_DEG"]
+
+STALL_S, STALL_DEG = 1.0, 1.5  # a rep whose measure gains less than STALL_DEG for STALL_S has stalled
+
+
+@dataclass
+class RepRecord:
+    start_s: float
+    end_s: float
+    good: bool
+    faults: list[str]
+    peak_deg: float
+    top_s: float = 0.0  # seconds spent at the top (out_and_back)
+
+
+@dataclass(frozen=True)
+class RepStep:
+    done: RepRecord | None = None  # a rep ended in this frame
+    new_faults: tuple[str, ...] = ()  # rep-level faults found in this frame (to be cued now)
+
+
+class RepCounter:
+    def __init__(self, reps: Reps, tempo: TempoJudge | None = None):
+        self.r = reps
+        self.tempo = tempo or TempoJudge(None)
+        self.d = 1.0 if reps.peak_deg > reps.start_deg else -1.0  # toward the peak is larger in d * value
+        self.reps: list[RepRecord] = []
+        self._new: list[str] = []
+        self.reset()
+
+    def reset(self) -> None:
+        self.phase = "rest"  # out_and_back: rest, up, top, down; alternate: rest, then moving
+        self.start_t = 0.0
+        self.best = -math.inf
+        self.faults: list[str] = []
+        self.top_since: float | None = None
+        self.top_s = 0.0
+        self.best_t = 0.0
+        self.rest_x = math.inf
+        self.last_extreme: str | None = None
+        self.last_entry_t: float | None = None
+        self.halves = 0
+
+    @property
+    def at_top(self) -> bool:
+        return self.phase == "top"
+
+    @property
+    def open_faults(self) -> list[str]:
+        """Faults of the rep in progress (they count as active until it ends)."""
+        return list(self.faults) if self.phase != "rest" else []
+
+    def _flag(self, fault: str | None) -> None:
+        if fault and fault not in self.faults:
+            self.faults.append(fault)
+            self._new.append(fault)
+
+    def update(self, v: float, t: float) -> RepStep:
+        """Advance on value `v` at `t` (NaN: no change)."""
+        self._new = []
+        if v != v:
+            self.tempo.clear()
+            return RepStep()
+        done = self._alternate(v, t) if self.r.mode == "alternate" else self._out_and_back(v, t)
+        return RepStep(done, tuple(self._new))
+
+    # --- out and back ---------------------------------------------------------------------------------
+    def _start_level(self, x: float) -> float:
+        r, d = self.r, self.d
+        start, peak = d * r.start_deg, d * r.peak_deg
+        if r.rest_margin_deg is None:
+            return start
+        # Bodies differ at rest (a heavy body's pelvis-down hip angle reads 145, a slim one's 128): a rep
+        # starts this far beyond the resting level seen in this set, or at start_deg if that is further.
+        if self.phase == "rest":
+            self.rest_x = min(self.rest_x, x)
+        # A "rest" above mid-range is a set that started mid-rep, not a body that rests high.
+        if self.rest_x <= (start + peak) / 2:
+            start = max(start, min(self.rest_x + r.rest_margin_deg, peak - r.hysteresis_deg - 1.0))
+        return start
+
+    def _out_and_back(self, v: float, t: float) -> RepRecord | None:
+        x = self.d * v  # in "toward the peak is larger" terms
+        start = self._start_level(x)
+        if self.tempo.too_fast_now(v, t) and self.phase != "rest":
+            self._flag(self.tempo.fault)
+        if self.phase == "rest":
+            if x > start:
+                self.phase, self.start_t, self.best, self.faults = "up", t, x, []
+                self.top_s, self.top_since, self.best_t = 0.0, None, t
+            return None
+        if x > self.best + STALL_DEG:
+            self.best_t = t
+        self.best = max(self.best, x)
+        if self.phase == "up":
+            return self._up(x, t, start)
+        if self.phase == "top":
+            if x < self.d * self.r.peak_deg - self.r.hysteresis_deg:
+                self.top_s += t - (self.top_since or t)
+                self.phase, self.top_since = "down", None
+            return None
+        return self._down(x, t, start)
+
+    def _up(self, x: float, t: float, start: float) -> RepRecord | None:
+        r = self.r
+        peak, hyst, short = self.d * r.peak_deg, r.hysteresis_deg, r.short_fault
+        if x >= peak:
+            self.phase, self.top_since = "top", t
+            if short in self.faults:  # told to go higher, and did: the rep is not short after all
+                self.faults.remove(short)
+        elif short and short not in self.faults and (x < self.best - hyst or t - self.best_t >= STALL_S):
+            # Turned back, or stalled, below the top: say so now (while it can still be fixed), not at the end
+            # of the rep.
+            self._flag(short)
+            if x < self.best - hyst:
+                self.phase = "down"
+        elif x < start - hyst:
+            return self._end(t)
+        return None
+
+    def _down(self, x: float, t: float, start: float) -> RepRecord | None:
+        if x >= self.d * self.r.peak_deg and self.r.short_fault not in self.faults:
+            self.phase, self.top_since = "top", t
+            return None
+        if x < start - self.r.hysteresis_deg:
+            return self._end(t)
+        return None
+
+    def _end(self, t: float) -> RepRecord:
+        if self.phase == "top" and self.top_since is not None:
+            self.top_s += t - self.top_since
+        rep = RepRecord(self.start_t, t, not self.faults, list(self.faults), self.d * self.best, self.top_s)
+        self.reps.append(rep)
+        self.phase, self.faults, self.top_since = "rest", [], None
+        return rep
+
+    # --- alternate ------------------------------------------------------------------------------------
+    def _alternate(self, v: float, t: float) -> RepRecord | None:
+        r, d = self.r, self.d
+        x = d * v
+        ext = "start" if x < d * r.start_deg else "peak" if x > d * r.peak_deg else None
+        # Crossing the whole gap between the two extremes is the hysteresis: no extra margin needed.
+        if ext is None or ext == self.last_extreme:
+            return None
+        if self.last_entry_t is not None and self.tempo.too_fast_half(t - self.last_entry_t):
+            self._flag(self.tempo.fault)
+        self.last_extreme, self.last_entry_t = ext, t
+        self.halves += 1
+        self.phase = "moving"
+        if self.halves % 2 == 1:
+            self.start_t, self.best = t, x
+            return None
+        rep = RepRecord(self.start_t, t, not self.faults, list(self.faults), v, 0.0)
+        self.reps.append(rep)
+        self.faults = []
+        return rep

@@ -1,0 +1,247 @@
+"""Each part of the evaluator on its own, on hand-made values whose outcome is known exactly."""
+
+import math
+
+import pytest
+
+from posecheck.core.events import FaultOpened, HoldTargetReached, Severity
+from posecheck.core.parts.checks import Checks, CheckState, CheckStatus
+from posecheck.core.parts.hold import TOP_TOL_DEG, HoldTimer, TopWatch
+from posecheck.core.parts.position import PositionTracker
+from posecheck.core.parts.reps import STALL_S, RepCounter
+from posecheck.core.parts.settle import Settle
+from posecheck.core.parts.tempo import TempoJudge
+from posecheck.core.specs import Check, Position, Reps, Requirement, Tempo
+
+FPS = 30.0
+NAN = math.nan
+
+
+def frames(t0, t1):
+    n = int(round((t1 - t0) * FPS))
+    return [t0 + i / FPS for i in range(n)]
+
+
+# --- settle -------------------------------------------------------------------------------------------
+def test_settle_dates_stillness_from_when_the_measure_stopped_moving():
+    s = Settle(["hip"], tol_deg=2.0, window_s=0.4)
+    got = None
+    for t in frames(0, 2):
+        v = 100 + 50 * min(t, 1.0)  # moves for 1 s, then still
+        got = s.update(t, {"hip": v}) or got
+    assert got == pytest.approx(1.0, abs=2 / FPS)
+    assert s.still_now()
+
+
+def test_settle_forgets_stillness_across_a_gap():
+    s = Settle(["hip"], tol_deg=2.0, window_s=0.4)
+    for t in frames(0, 1):
+        s.update(t, {"hip": 100.0})
+    assert s.update(3.0, {"hip": 100.0}) is None  # 2 s of nothing: still only since now
+
+
+def test_settle_finds_when_a_slow_movement_began():
+    s = Settle(["hip"], tol_deg=4.0, window_s=0.4)
+    for t in frames(0, 3):
+        s.update(t, {"hip": 100.0 if t < 2.0 else 100.0 + 10 * (t - 2.0)}, needed=False)
+    assert s.last_still_before(2.9, tol_deg=1.5) == pytest.approx(2.0, abs=0.2)
+
+
+# --- position -----------------------------------------------------------------------------------------
+def _position(enter_s=0.5, exit_s=1.0):
+    return PositionTracker(Position(require=[Requirement(measure="knee", min_deg=150)], enter_s=enter_s,
+                                    exit_s=exit_s, settle_deg=4.0, settle_s=0.4))
+
+
+def test_position_is_entered_after_enter_s_of_stillness_and_dated_from_it():
+    p = _position()
+    steps = [(t, p.step(t, True, {"knee": 170.0}, True)) for t in frames(0, 3)]
+    entered = [(t, s.entered_s) for t, s in steps if s.entered_s is not None]
+    assert len(entered) == 1
+    t_seen, start = entered[0]
+    assert start == pytest.approx(0.0, abs=1e-9)  # still from the first frame
+    assert t_seen == pytest.approx(0.5, abs=1 / FPS)
+    assert p.in_position
+
+
+def test_position_is_left_after_exit_s_and_dated_from_the_loss():
+    p = _position()
+    left = []
+    for t in frames(0, 5):
+        knee = 170.0 if t < 2.0 else 120.0
+        s = p.step(t, True, {"knee": knee}, p.rule({"knee": knee}))
+        if s.left_s is not None:
+            left.append((t, s.left_s, s.reset))
+    assert len(left) == 1
+    t_seen, lost, reset = left[0]
+    assert lost == pytest.approx(2.0, abs=1 / FPS) and t_seen == pytest.approx(3.0, abs=1 / FPS) and reset
+    assert not p.in_position
+
+
+def test_an_unknown_position_neither_enters_nor_leaves():
+    p = _position()
+    for t in frames(0, 1):
+        p.step(t, True, {"knee": 170.0}, True)
+    assert p.in_position
+    for t in frames(1, 5):
+        assert p.step(t, True, {"knee": NAN}, p.rule({"knee": NAN})).left_s is None
+    assert p.in_position and not p.leaving
+    q = _position()
+    for t in frames(0, 2):
+        q.step(t, True, {"knee": NAN}, None)
+    assert not q.in_position and not q.judging
+
+
+# --- checks -------------------------------------------------------------------------------------------
+SAG = Check(measure="body_sag", id="hips_sagging", cue="Lift the hips", max_deg=10.0, debounce_s=0.3, clear_s=0.2,
+            hysteresis_deg=2.0)
+
+
+def test_a_check_is_established_after_its_debounce_and_cleared_after_its_clear_time():
+    cs = CheckState(SAG)
+    statuses = {t: cs.update(20.0 if 1.0 <= t < 2.0 else 0.0, t) for t in frames(0, 3)}
+    established = [t for t, s in statuses.items() if s is CheckStatus.ESTABLISHED]
+    cleared = [t for t, s in statuses.items() if t > 2.0 and s is CheckStatus.CLEAR]
+    assert established == [pytest.approx(1.3, abs=1 / FPS)]
+    assert cleared[0] == pytest.approx(2.2, abs=1 / FPS)
+
+
+def test_a_check_clears_only_inside_its_hysteresis():
+    cs = CheckState(SAG)
+    for t in frames(0, 1):
+        cs.update(20.0, t)
+    assert all(cs.update(9.0, t) is CheckStatus.ACTIVE for t in frames(1, 2))  # 9 > 10 - 2
+
+
+def test_an_unknown_value_neither_opens_nor_clears_a_fault():
+    cs = CheckState(SAG)
+    assert all(cs.update(NAN, t) is CheckStatus.UNKNOWN for t in frames(0, 1))
+    for t in frames(1, 2):
+        cs.update(20.0, t)
+    assert all(cs.update(NAN, t) is CheckStatus.ACTIVE for t in frames(2, 3))
+
+
+def test_checks_report_the_new_fault_once_and_top_checks_only_at_the_top():
+    top = Check(measure="hip", id="not_level", cue="Level", min_deg=170.0, when="top", debounce_s=0.0)
+    checks = Checks([SAG, top])
+    news = []
+    for t in frames(0, 1):
+        v = checks.step(t, {"body_sag": 20.0, "hip": 100.0}, at_top=False)
+        news.extend(v.new)
+        assert "not_level" not in v.active
+    assert news == [FaultOpened(pytest.approx(0.3, abs=1 / FPS), "hips_sagging", Severity.MAJOR)]
+    v = checks.step(1.0, {"body_sag": 0.0, "hip": 100.0}, at_top=True)
+    assert "not_level" in v.active and v.unsettled  # the sag is clearing, the top check established
+
+
+def test_leaving_the_position_starts_no_new_fault():
+    checks = Checks([SAG])
+    assert all(not checks.step(t, {"body_sag": 30.0}, leaving=True).active for t in frames(0, 1))
+
+
+# --- hold timer ---------------------------------------------------------------------------------------
+def test_pending_time_is_credited_when_it_turns_out_good_and_dropped_when_not():
+    h = HoldTimer(target_s=5.0)
+    h.open(0.0)
+    for t in frames(0, 1):
+        h.wait(1 / FPS)
+    h.credit(1.0, 1 / FPS)
+    assert h.good_s == pytest.approx(1.0 + 1 / FPS)
+    for t in frames(1, 2):
+        h.wait(1 / FPS)
+    h.drop()
+    h.credit(2.0, 0.0)
+    assert h.good_s == pytest.approx(1.0 + 1 / FPS)
+
+
+def test_a_hold_that_ended_earlier_gives_back_the_time_credited_after_its_end():
+    h = HoldTimer(target_s=5.0)
+    h.open(0.0)
+    for t in frames(0, 6):
+        h.credit(t, 1 / FPS)
+        h.touch(t)
+    h.close(4.0)
+    assert h.holds[0].good_s == pytest.approx(4.0 + 1 / FPS, abs=1e-9)
+    assert h.holds[0].end_s == 4.0 and h.current is None
+
+
+def test_the_hold_target_is_announced_once():
+    h = HoldTimer(target_s=1.0)
+    h.open(0.0)
+    reached = []
+    for t in frames(0, 3):
+        h.credit(t, 1 / FPS)
+        ev = h.touch(t)
+        if ev:
+            reached.append(ev)
+    assert reached == [HoldTargetReached(pytest.approx(1.0, abs=1.5 / FPS), 1.0)]
+
+
+def test_a_hold_at_the_top_starts_when_still_at_the_top_and_ends_when_last_there():
+    w = TopWatch("hip", 1.0)
+    started = ended = None
+    for t in frames(0, 4):
+        hip = 130 + 48 * min(t, 1.0) if t < 3.0 else 178 - 40 * (t - 3.0)
+        s, e = w.update(t, {"hip": hip}, at_top=hip > 163, holding=started is not None)
+        started = started if s is None else s
+        ended = ended if e is None else e
+        if ended:
+            break
+    assert started == pytest.approx(1.0, abs=2 / FPS)
+    assert ended == pytest.approx(3.0, abs=2 / FPS)
+    assert 40 * (t - 3.0) > TOP_TOL_DEG  # seen once the drop was clear, dated back to the top
+
+
+# --- reps and tempo -------------------------------------------------------------------------------------
+BRIDGE = Reps(measure="hip", start_deg=140, peak_deg=163, hysteresis_deg=3, short_fault="hips_too_low",
+              short_cue="Higher")
+
+
+def run_reps(counter, values):
+    done, new = [], []
+    for t, v in values:
+        step = counter.update(v, t)
+        done += [step.done] if step.done else []
+        new += [(t, f) for f in step.new_faults]
+    return done, new
+
+
+def test_a_full_rep_is_good_and_a_short_one_is_flagged_when_it_turns_back():
+    def hip(t, top):
+        return 130 + (top - 130) * math.sin(math.pi * min(t, 2.0) / 2.0)
+    full, _ = run_reps(RepCounter(BRIDGE), [(t, hip(t, 178)) for t in frames(0, 3)])
+    assert len(full) == 1 and full[0].good and full[0].peak_deg > 170
+    short, said = run_reps(RepCounter(BRIDGE), [(t, hip(t, 155)) for t in frames(0, 3)])
+    assert len(short) == 1 and short[0].faults == ["hips_too_low"]
+    assert said[0][0] < short[0].end_s  # said while it could still be fixed
+
+
+def test_a_rep_that_stalls_below_the_top_is_told_to_go_higher():
+    values = [(t, 130 + 20 * min(t, 0.5) * 2) for t in frames(0, 0.5 + STALL_S + 0.2)]
+    _, said = run_reps(RepCounter(BRIDGE), values)
+    assert said and said[0][1] == "hips_too_low"
+
+
+def test_unknown_values_count_nothing():
+    done, new = run_reps(RepCounter(BRIDGE), [(t, NAN) for t in frames(0, 2)])
+    assert done == [] and new == []
+
+
+def test_alternate_counts_one_visit_to_each_extreme_as_one_rep():
+    cc = Reps(measure="head_drop", mode="alternate", start_deg=0.0, peak_deg=30.0)
+    values = [(t, 15 + 35 * math.sin(2 * math.pi * t / 4.0)) for t in frames(0, 16.5)]
+    done, _ = run_reps(RepCounter(cc), values)
+    assert len(done) == 4 and all(r.good for r in done)
+
+
+def test_tempo_speed_is_measured_over_its_window():
+    tj = TempoJudge(Tempo(max_speed_deg_s=100.0, speed_window_s=0.2))
+    assert not any(tj.too_fast_now(50 * t, t) for t in frames(0, 1))
+    tj.clear()
+    assert any(tj.too_fast_now(150 * t, t) for t in frames(0, 1))
+
+
+def test_tempo_flags_a_half_move_faster_than_the_minimum():
+    tj = TempoJudge(Tempo(min_half_s=1.0))
+    assert tj.too_fast_half(0.5) and not tj.too_fast_half(1.5)
+    assert not TempoJudge(None).too_fast_half(0.1)
