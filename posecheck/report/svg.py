@@ -42,8 +42,8 @@ def _attr_value(key: str, v) -> str:
 class Svg:
     """An SVG drawing: elements in painting order, every attribute value and text escaped."""
 
-    def __init__(self, width: float, height: float, **attrs):
-        self.width, self.height = width, height
+    def __init__(self, view_w: float, view_h: float, **attrs):
+        self.view_w, self.view_h = view_w, view_h
         self.attrs = attrs
         self._parts: list[str] = []
 
@@ -59,7 +59,7 @@ class Svg:
                            f"<{tag}{self._attrs(attrs)}/>")
 
     def markup(self) -> Markup:
-        head = {**self.attrs, "viewBox": f"0 0 {num(self.width)} {num(self.height)}"}
+        head = {**self.attrs, "viewBox": f"0 0 {num(self.view_w)} {num(self.view_h)}"}
         return Markup(f"<svg{self._attrs(head)}>{''.join(self._parts)}</svg>")
 
 
@@ -188,7 +188,7 @@ def distribution_svg(groups: Sequence[tuple[np.ndarray, str]], *, lines: Iterabl
     pw, ph = width - left - right, height - top - bottom
     edges = np.linspace(lo, hi, bins + 1)
     x = Scale(lo, hi, left, left + pw)
-    svg = Svg(width, height, width=width, height=height, role="img", aria_label=aria_label)
+    svg = Svg(width, height, role="img", aria_label=aria_label)
     svg.el("rect", x=left, y=top, width=pw, height=ph, fill="#fafafa", stroke="#ddd")
     hists = []
     for values, colour in groups:

@@ -40,6 +40,8 @@ def num(x, nd: int = 1, unknown: str = "-") -> str:
     None or NaN."""
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return unknown
+    if round(x, max(nd, 0)) == 0:
+        x = 0.0  # never "-0"
     if nd <= 0:
         return f"{x:.0f}"
     return f"{x:.{nd}f}".rstrip("0").rstrip(".")
@@ -49,7 +51,7 @@ def _fixed(x, nd: int = 1, unknown: str = "-") -> str:
     """`x` with exactly `nd` decimals (tables of seconds line up); `unknown` for None or NaN."""
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return unknown
-    return f"{x:.{nd}f}"
+    return f"{0.0 if round(x, nd) == 0 else x:.{nd}f}"  # never "-0.0"
 
 
 @functools.lru_cache(maxsize=1)
@@ -67,7 +69,7 @@ def environment() -> jinja2.Environment:
     env.filters["fixed"] = _fixed
     env.filters["g"] = lambda x: f"{x:g}"  # a spec's own number as written (20, 12.5)
     env.filters["words"] = lambda ident: str(ident).replace("_", " ")  # a fault id as words
-    env.globals.update(version=__version__, STATES=STATES, STATE_FILL=STATE_FILL, STATE_WORDS=STATE_WORDS,
+    env.globals.update(version=__version__, State=State, STATES=STATES, STATE_FILL=STATE_FILL, STATE_WORDS=STATE_WORDS,
                        FAULT_FILL=FAULT_FILL, HOLD_FILL=HOLD_FILL, CUE_FILL=CUE_FILL)
     return env
 

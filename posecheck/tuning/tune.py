@@ -26,20 +26,23 @@ Angles and position come from the same evaluator that scores, run once per clip.
 
 from __future__ import annotations
 
-import html
 import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import tomlkit
 import tomllib
+from markupsafe import Markup
 
 from posecheck.core.evaluation import Evaluator
 from posecheck.core.specs import Spec, parse_spec
 from posecheck.core.timing import MAX_DT_S
 from posecheck.errors import PosecheckError, SpecInvalid
 from posecheck.io.atomic import atomic_write
+from posecheck.report.svg import distribution_svg
+from posecheck.report.templating import render
 from posecheck.tuning.explore import Clip, load_clip, parse_input
 
 __all__ = [
@@ -535,7 +538,6 @@ def rewrite_spec_text(spec: Spec, changes: list[BoundChange], name: str | None =
                       note: str = "posecheck tune") -> str:
     """`spec`'s own file with the bounds moved, every comment and the layout kept; each changed line gets a
     comment above it saying what it was and why it moved. The text is validated before it is returned."""
-    import tomlkit
     src = spec.source_file
     if not src or not Path(src).is_file():
         raise SpecInvalid(f"the spec {spec.name!r} has no file to start from")
@@ -580,142 +582,37 @@ def write_tuned_spec(result: TuneResult, out: str | os.PathLike, name: str | Non
 
 # --- the HTML report ----------------------------------------------------------------------------------------
 
-_GOOD, _BAD, _CUR, _NEW = "#2e8b57", "#c0392b", "#7f8c8d", "#1f5fa8"
+_COLOURS = {"good": "#2e8b57", "bad": "#c0392b", "current": "#7f8c8d", "proposed": "#1f5fa8"}
 
 
-def _histogram_svg(t: CheckTuning, width: int = 640, height: int = 190) -> str:
-    vals = [v for v in (t.good_values, t.bad_values) if v.size]
-    bounds = [b for b in (*t.current, *t.proposed) if b is not None]
-    reaches = [x for r in t.reach for x in r[2:4] if x == x]
-    pool = np.concatenate(vals + [np.array(bounds + reaches, float)]) if vals or bounds else np.array([0.0])
-    lo, hi = float(np.min(pool)), float(np.max(pool))
-    pad = max(2.0, 0.06 * (hi - lo))
-    lo, hi = lo - pad, hi + pad
-    left, right, top, bottom = 36, 12, 14, 52
-    pw, ph = width - left - right, height - top - bottom
-    bins = np.linspace(lo, hi, 61)
-
-    def x(v: float) -> float:
-        return left + (v - lo) / (hi - lo) * pw
-
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(t.check_id)} distributions">',
-             f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="#fafafa" stroke="#ddd"/>']
-    hists = []
-    for v, colour in ((t.good_values, _GOOD), (t.bad_values, _BAD)):
-        if v.size:
-            h, _ = np.histogram(v, bins=bins)
-            hists.append((h / h.sum(), colour))
-    peak = max((float(h.max()) for h, _ in hists), default=1.0) or 1.0
-    for h, colour in hists:
-        for k, f in enumerate(h):
-            if f <= 0:
-                continue
-            bh = f / peak * (ph - 4)
-            parts.append(f'<rect x="{x(bins[k]):.1f}" y="{top + ph - bh:.1f}" width="{max(x(bins[k + 1]) - x(bins[k]) - 0.5, 0.5):.1f}" '
-                         f'height="{bh:.1f}" fill="{colour}" fill-opacity="0.45"/>')
-    # Ticks.
-    step = _nice_step(hi - lo)
-    v = math.ceil(lo / step) * step
-    while v <= hi:
-        parts.append(f'<line x1="{x(v):.1f}" x2="{x(v):.1f}" y1="{top + ph}" y2="{top + ph + 4}" stroke="#888"/>'
-                     f'<text x="{x(v):.1f}" y="{top + ph + 15}" font-size="10" text-anchor="middle" fill="#555">{v:g}</text>')
-        v += step
-    # Each clip's sustained reach, as a tick under the axis: the highest for a max bound, the lowest for a min.
-    cols = [k for k, b in ((2, t.current[0]), (3, t.current[1])) if b is not None]
-    for r in t.reach:
-        for k in cols:
-            v = r[k]
-            if v == v:
-                colour = _GOOD if r[1] else _BAD
-                parts.append(f'<path d="M{x(v):.1f},{top + ph + 20} l-4,8 h8 z" fill="{colour}">'
-                             f'<title>{html.escape(r[0])}: sustained reach {v:.1f}</title></path>')
+def _distribution(t: CheckTuning) -> Markup:
+    """The good and bad frames' values of one check's measure, the bounds, and each clip's sustained reach."""
     lines = []
     for k in range(2):
         cur, new = t.current[k], t.proposed[k]
         if cur is None:
             continue
         if new is not None and abs(new - cur) > 1e-9:
-            lines += [(cur, _CUR, "5,4", f"current {cur:g}", 0), (new, _NEW, "", f"proposed {new:g}", 1)]
+            lines += [(cur, _COLOURS["current"], "5,4", f"current {cur:g}", 0),
+                      (new, _COLOURS["proposed"], "", f"proposed {new:g}", 1)]
         else:
-            lines.append((cur, _NEW, "", f"kept {cur:g}", 0))
-    for val, colour, dash, txt, row in lines:
-        xv = x(val)
-        # Labels near the right edge go on the left of their line.
-        anchor, dx = ("end", -3) if xv > left + pw * 0.8 else ("start", 3)
-        parts.append(f'<line x1="{xv:.1f}" x2="{xv:.1f}" y1="{top}" y2="{top + ph}" stroke="{colour}" '
-                     f'stroke-width="2" stroke-dasharray="{dash}"/>'
-                     f'<text x="{xv + dx:.1f}" y="{top + 11 + 13 * row}" font-size="10" text-anchor="{anchor}" '
-                     f'fill="{colour}">{txt}</text>')
-    parts.append(f'<text x="{left + pw / 2:.0f}" y="{height - 4}" font-size="10" text-anchor="middle" fill="#555">'
-                 f'{html.escape(t.measure)} (degrees); triangles: each clip\'s sustained reach</text></svg>')
-    return "".join(parts)
-
-
-def _nice_step(span: float) -> float:
-    raw = span / 8.0
-    mag = 10 ** math.floor(math.log10(max(raw, 1e-9)))
-    for m in (1, 2, 5, 10):
-        if raw <= m * mag:
-            return m * mag
-    return 10 * mag
+            lines.append((cur, _COLOURS["proposed"], "", f"kept {cur:g}", 0))
+    # Each clip's sustained reach, as a tick under the axis: the highest for a max bound, the lowest for a min.
+    cols = [k for k, b in ((2, t.current[0]), (3, t.current[1])) if b is not None]
+    marks = [(r[k], _COLOURS["good" if r[1] else "bad"], f"{r[0]}: sustained reach {r[k]:.1f}")
+             for r in t.reach for k in cols]
+    bounds = [b for b in (*t.current, *t.proposed) if b is not None]
+    reaches = [x for r in t.reach for x in r[2:4]]
+    return distribution_svg([(t.good_values, _COLOURS["good"]), (t.bad_values, _COLOURS["bad"])], lines=lines,
+                            marks=marks, extra=bounds + reaches, aria_label=f"{t.check_id} distributions",
+                            x_label=f"{t.measure} (degrees); triangles: each clip's sustained reach")
 
 
 def render_html(result: TuneResult, title: str | None = None) -> str:
-    """A self-contained page (inline CSS and SVG, no scripts, no external assets): per check the angle
-    distributions of good and bad material, the current and proposed bounds; per clip both verdicts."""
-    e = html.escape
-    spec = result.spec
-    title = title or f"posecheck tune: {spec.title}"
-    out = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(title)}</title><style>"
-           "body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:980px;color:#222;padding:0 12px}"
-           "table{border-collapse:collapse;margin:8px 0 18px}td,th{border-bottom:1px solid #e3e3e3;padding:4px 10px;"
-           "text-align:left;vertical-align:top}th{background:#f3f5f7}.no{color:#c0392b;font-weight:600}"
-           ".yes{color:#2e8b57;font-weight:600}.ch{color:#1f5fa8;font-weight:600}section{margin:18px 0 26px}"
-           ".key span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:-1px}"
-           "code{background:#f3f5f7;padding:1px 4px}.warn{background:#fff6e0;border-left:4px solid #e0a800;"
-           "padding:6px 10px;margin:6px 0}</style></head><body>",
-           f"<h1>{e(title)}</h1>",
-           f"<p>Spec <code>{e(spec.source_file or spec.name)}</code>; margin {result.margin_deg:g} deg. "
-           f"{e(result.summary())}</p>"]
-    for w in result.warnings:
-        out.append(f"<div class='warn'>{e(w)}</div>")
-    out.append("<h2>Clips</h2><table><tr><th>clip</th><th>truth</th><th>current spec</th><th>tuned spec</th></tr>")
-    for v0, v1 in zip(result.before, result.after):
-        out.append(f"<tr><td>{e(v0.label)}</td><td>{'good' if v0.expected_good else 'bad'}</td>"
-                   f"<td class='{'yes' if v0.right else 'no'}'>{e(v0.text())}</td>"
-                   f"<td class='{'yes' if v1.right else 'no'}'>{e(v1.text())}</td></tr>")
-    out.append("</table><h2>Checks</h2><p class='key'>"
-               f"<span style='background:{_GOOD};opacity:.6'></span>good frames in position"
-               f"<span style='background:{_BAD};opacity:.6'></span>bad frames in position"
-               f"<span style='border-top:2px dashed {_CUR};height:0'></span>current bound"
-               f"<span style='border-top:2px solid {_NEW};height:0'></span>proposed bound</p>")
-    for t in result.checks:
-        changed = t.current != t.proposed
-        out.append(f"<section><h3>{e(t.check_id)} <small>({e(t.measure)}: {e(_range_text(*t.current))} &rarr; "
-                   f"<span class='{'ch' if changed else ''}'>{e(_range_text(*t.proposed))}</span>)</small></h3>")
-        out.append(_histogram_svg(t))
-        out.append("<table><tr><th>bound</th><th>current</th><th>proposed</th><th>why</th></tr>")
-        for b in t.bounds:
-            out.append(f"<tr><td>{b.bound}</td><td>{b.current:g}</td><td class='{'ch' if b.changed else ''}'>"
-                       f"{b.proposed:g}</td><td>{e(b.reason)}</td></tr>")
-        out.append("</table><table><tr><th>clip</th><th>truth</th><th>lowest sustained</th>"
-                   "<th>highest sustained</th></tr>")
-        for label, good, rlo, rhi in t.reach:
-            out.append(f"<tr><td>{e(label)}</td><td>{'good' if good else 'bad'}</td><td>{_f(rlo)}</td>"
-                       f"<td>{_f(rhi)}</td></tr>")
-        out.append("</table></section>")
-    if result.position:
-        out.append("<h2>Position</h2><table><tr><th>requirement</th><th>bound</th><th>current</th>"
-                   "<th>proposed</th><th>material p2/p98</th></tr>")
-        for b in result.position:
-            out.append(f"<tr><td>[{b.key}] {e(b.measure)}</td><td>{b.bound}</td><td>{b.current:g}</td>"
-                       f"<td class='{'ch' if b.changed else ''}'>{b.proposed:g}</td><td>{b.good_reach:.1f}</td></tr>")
-        out.append("</table>")
-    out.append("<p><small>Sustained reach: the furthest value a clip holds for a check's whole debounce time "
-               "while in position; a bound beyond it never fires on that clip.</small></p></body></html>")
-    return "\n".join(out)
-
-
-def _f(v: float) -> str:
-    return "-" if v != v else f"{v:.1f}"
+    """A self-contained page (`templates/tune.html.j2`: inline CSS and SVG, no scripts, no external assets):
+    per check the angle distributions of good and bad material, the current and proposed bounds; per clip
+    both verdicts."""
+    checks = [{"t": t, "svg": _distribution(t), "changed": t.current != t.proposed,
+               "current": _range_text(*t.current), "proposed": _range_text(*t.proposed)} for t in result.checks]
+    return render("tune.html.j2", title=title or f"posecheck tune: {result.spec.title}", result=result,
+                  spec=result.spec, clips=list(zip(result.before, result.after)), checks=checks, colours=_COLOURS)

@@ -34,13 +34,14 @@ from posecheck.errors import PosecheckError, SpecError
 from posecheck.io.atomic import atomic_write, check_writable
 from posecheck.io.streams import open_poses
 from posecheck.report.build import build_report
+from posecheck.report.templating import STATE_FILL, render
 from posecheck.tuning.explore import Clip, parse_input
 from posecheck.tuning.tune import BoundChange, apply_bounds, rewrite_spec_text
+from posecheck.words import STATE_WORDS
 
-__all__ = ["Threshold", "TunerApp", "load_tuner_clip", "make_server", "serve"]
+__all__ = ["Threshold", "TunerApp", "load_tuner_clip", "make_server", "serve", "tuner_page"]
 
-PAGE = Path(__file__).with_name("tuner.html")
-STATE_CODES = {State.ABSENT: "a", State.SETUP: "s", State.GOOD: "g", State.FAULT: "f", State.UNKNOWN: "u"}  # tuner.html
+STATE_CODES = {State.ABSENT: "a", State.SETUP: "s", State.GOOD: "g", State.FAULT: "f", State.UNKNOWN: "u"}  # the page's codes
 MAX_IMAGE_W = 560  # frames are kept as JPEGs this wide: enough to see the pose, small enough to keep in memory
 MAX_IMAGE_BYTES = 400_000_000  # beyond this the page shows the skeleton alone
 
@@ -272,8 +273,15 @@ class TunerApp:
         return self.images[i] if 0 <= i < len(self.images) else None
 
 
+def tuner_page(token: str) -> str:
+    """The page (`templates/tuner.html.j2`), with this session's token and the shared state colours."""
+    return render("tuner.html.j2", title="posecheck tune", token=token,
+                  colours={code: STATE_FILL[state] for state, code in STATE_CODES.items()},
+                  names={code: STATE_WORDS[state] for state, code in STATE_CODES.items()})
+
+
 def _handler(app: TunerApp, token: str):
-    page = PAGE.read_text(encoding="utf-8").replace("__TOKEN__", token)
+    page = tuner_page(token)
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "posecheck-tuner"
