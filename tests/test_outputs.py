@@ -162,23 +162,30 @@ def test_cli_writes_every_output_and_names_them(plank_rec, tmp_path, capsys):
     assert (tmp_path / "r.avi").stat().st_size > 10_000 and (tmp_path / "r.html").stat().st_size > 10_000
 
 
-def test_progress_bar_shows_frames_speed_and_time_left_on_a_terminal():
+def test_progress_bar_shows_frames_speed_and_time_left_on_a_terminal(monkeypatch):
     import io
 
-    from posecheck.cli.progress import Progress
+    from posecheck.cli.options import ProgressBar
 
     class Tty(io.StringIO):
         def isatty(self):
             return True
 
+    monkeypatch.setattr(ProgressBar, "REDRAW_S", 0.0)
     tty, pipe = Tty(), io.StringIO()
     for stream in (tty, pipe):
-        bar = Progress(300, "scoring", stream=stream)
+        bar = ProgressBar(300, "scoring", stream=stream)
         for i in range(1, 301):
             bar(i, i / 30)
         bar.close()
-    assert "300/300 frames" in tty.getvalue() and "fps" in tty.getvalue() and "s left" in tty.getvalue()
+    shown = tty.getvalue()
+    assert "scoring [" in shown and "300/300 frames" in shown and "fps" in shown and "s left" in shown
     assert pipe.getvalue() == ""
+    quiet = Tty()
+    bar = ProgressBar(300, "scoring", quiet=True, stream=quiet)
+    bar(300)
+    bar.close()
+    assert quiet.getvalue() == ""
 
 
 def test_snapshot_of_a_short_rep_is_the_top_of_the_lowest_one():

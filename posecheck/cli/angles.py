@@ -9,10 +9,10 @@ import click
 from posecheck.cli.options import (
     complexity_option,
     model_option,
+    progress_bar,
     quiet_option,
     specs_option,
 )
-from posecheck.cli.progress import Progress
 from posecheck.core.geometry import MEASURES
 from posecheck.core.specs import load_spec
 from posecheck.errors import PosecheckError
@@ -76,7 +76,7 @@ def angles(input, plot_path, csv_path, at_s, exercise, measures, model, model_co
         check_writable(csv_path)
     inp = parse_input(input)
     clip = load_clip(inp, model=model, model_complexity=model_complexity,
-                     progress_factory=lambda p: Progress(None, "measuring", enabled=False if quiet else None))
+                     progress_factory=lambda p: progress_bar(None, "measuring", quiet))
     # Measured over the whole input (the filters need the frames before the range), then cut.
     series = clip.series(spec.smoothing if spec else None).subset(clip.in_range())
     to_stdout = csv_path == "-"

@@ -14,10 +14,10 @@ from posecheck.cli.options import (
     EXIT_BAD_INPUT,
     complexity_option,
     model_option,
+    progress_bar,
     quiet_option,
     specs_option,
 )
-from posecheck.cli.progress import Progress
 from posecheck.cli.schema import json_schema
 from posecheck.core.specs import (
     BUNDLED_SPECS_DIR,
@@ -158,7 +158,7 @@ def specs_new(name, reference, out, title, tolerance_deg, position_tolerance_deg
     if Path(out).exists() and not force:
         raise PosecheckError(f"{out} exists; give another -o FILE, or --force to overwrite it")
     clip = load_clip(parse_input(reference), model=model, model_complexity=model_complexity,
-                     progress_factory=lambda p: Progress(None, "pose model", enabled=False if quiet else None))
+                     progress_factory=lambda p: progress_bar(None, "pose model", quiet))
     sc = scaffold_spec(clip, name, title=title, tolerance_deg=tolerance_deg,
                        position_tolerance_deg=position_tolerance_deg, hold_s=hold_s)
     with atomic_write(out) as f:

@@ -11,10 +11,10 @@ import click
 from posecheck.cli.options import (
     complexity_option,
     model_option,
+    progress_bar,
     quiet_option,
     specs_option,
 )
-from posecheck.cli.progress import Progress
 from posecheck.core.specs import load_spec
 from posecheck.errors import PosecheckError
 from posecheck.io.atomic import atomic_write, check_writable
@@ -98,7 +98,7 @@ def tune(exercise, good, bad, out, html_path, margin_deg, only, widen_position, 
             check_writable(p)
 
     def bar(path):
-        return Progress(None, f"pose model on {Path(path).name}", enabled=False if quiet else None)
+        return progress_bar(None, f"pose model on {Path(path).name}", quiet)
 
     if interactive:
         if good or bad:
