@@ -20,9 +20,9 @@ Every number carries a comment saying which reference values it came from.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
+import tomlkit
 import tomllib
 
 from posecheck.core.evaluation import Evaluator
@@ -68,21 +68,21 @@ class Scaffold:
     skipped: tuple  # (measure, why) of the candidate checks left out
 
 
-def _q(s: str) -> str:
-    return json.dumps(s, ensure_ascii=False)  # a JSON string is a valid TOML basic string
-
-
 def _r(x: float) -> float:
     return round(x * 2.0) / 2.0
 
 
-def _num(x: float) -> str:
-    return f"{x:.1f}"
+COMMENT_COLUMN = 30  # comments after values start here, so that they read as a column
 
 
-def _line(key: str, value: str, comment: str = "", width: int = 30) -> str:
-    s = f"{key} = {value}"
-    return f"{s:<{width - 1}} # {comment}" if comment else s
+def _kv(table, key: str, value, comment: str = "") -> None:
+    """`key = value` in a tomlkit table or document, with its comment aligned to COMMENT_COLUMN."""
+    table.add(key, value)
+    if comment:
+        item = table[key]
+        item.comment(comment)
+        width = len(f"{key} = {item.as_string()}")
+        item.trivia.comment_ws = " " * max(1, COMMENT_COLUMN - width)
 
 
 def _pick_check_measures(stats: dict) -> list[str]:
@@ -129,18 +129,24 @@ def scaffold_spec(clip: Clip, name: str, *, title: str | None = None, tolerance_
         return f"reference {s['p5']:.1f}..{s['p95']:.1f}" if s["p95"] - s["p5"] >= 0.5 else \
             f"reference {s['median']:.1f}"
 
-    lines = [f"# {title}.",
-             f"# Scaffolded by `posecheck specs new` from {ref} ({n} frame{'s' if n != 1 else ''} held still).",
-             "# Every range is the reference's own p5..p95 widened by a tolerance: edit the cues, tighten or",
-             "# widen the numbers (`posecheck tune` does it from clips of good and faulty form), then",
-             "# `posecheck specs validate` this file. Measures are named in posecheck/geometry.py (degrees).",
-             _line("name", _q(name)), _line("title", _q(title)),
-             _line("description", _q(f"{title}: hold the pose as in the reference ({clip.label}).")),
-             "cue_repeat_s = 8.0", "", "[position]",
-             f"# In position: each body segment's incline against the floor within {position_tolerance_deg:g} deg "
-             "of the reference.",
-             "enter_s = 0.5", "exit_s = 1.0"]
-    n_req = 0
+    doc = tomlkit.document()
+    for line in (f"{title}.",
+                 f"Scaffolded by `posecheck specs new` from {ref} ({n} frame{'s' if n != 1 else ''} held still).",
+                 "Every range is the reference's own p5..p95 widened by a tolerance: edit the cues, tighten or",
+                 "widen the numbers (`posecheck tune` does it from clips of good and faulty form), then",
+                 "`posecheck specs validate` this file. Measures are named in posecheck/geometry.py (degrees)."):
+        doc.add(tomlkit.comment(line))
+    _kv(doc, "name", name)
+    _kv(doc, "title", title)
+    _kv(doc, "description", f"{title}: hold the pose as in the reference ({clip.label}).")
+    _kv(doc, "cue_repeat_s", 8.0)
+    doc.add(tomlkit.nl())
+    position = tomlkit.table()
+    position.add(tomlkit.comment(f"In position: each body segment's incline against the floor within "
+                                 f"{position_tolerance_deg:g} deg of the reference."))
+    _kv(position, "enter_s", 0.5)
+    _kv(position, "exit_s", 1.0)
+    require = tomlkit.aot()
     for m in POSITION_MEASURES:
         s = stats[m]
         if known[m] < 0.8:
@@ -149,28 +155,34 @@ def scaffold_spec(clip: Clip, name: str, *, title: str | None = None, tolerance_
         lo_ok, hi_ok = lo > -90.0, hi < 90.0  # inclines live in -90..90: a bound past that is no bound
         if not (lo_ok or hi_ok):
             continue
-        lines += ["[[position.require]]", _line("measure", _q(m), rng(m))]
+        req = tomlkit.table()
+        _kv(req, "measure", m, rng(m))
         if lo_ok:
-            lines.append(_line("min_deg", _num(lo), f"-{position_tolerance_deg:g}"))
+            _kv(req, "min_deg", lo, f"-{position_tolerance_deg:g}")
         if hi_ok:
-            lines.append(_line("max_deg", _num(hi), f"+{position_tolerance_deg:g}"))
-        n_req += 1
+            _kv(req, "max_deg", hi, f"+{position_tolerance_deg:g}")
+        require.append(req)
+    n_req = len(require)
     face = stats.get("face_down", {}).get("median", float("nan"))
     if face == face and abs(face) >= 30.0 and known["face_down"] >= 0.5:
         # Prone or supine: the limbs of a pose and of its mirror image face up can read alike (plank and
         # reverse plank). The nose is often unseen, so an unknown face must not block the position.
         prone = face > 0
-        lines += ["[[position.require]]",
-                  _line("measure", _q("face_down"), f"reference {face:.0f}: face toward the "
-                        + ("floor (prone)" if prone else "ceiling (supine)")),
-                  _line("min_deg" if prone else "max_deg", "10.0" if prone else "-10.0",
-                        "the same limbs face " + ("up" if prone else "down") + " are another pose"),
-                  _line("if_unknown", _q("pass"), "the nose is often hidden: no verdict then")]
+        req = tomlkit.table()
+        _kv(req, "measure", "face_down", f"reference {face:.0f}: face toward the "
+            + ("floor (prone)" if prone else "ceiling (supine)"))
+        _kv(req, "min_deg" if prone else "max_deg", 10.0 if prone else -10.0,
+            "the same limbs face " + ("up" if prone else "down") + " are another pose")
+        _kv(req, "if_unknown", "pass", "the nose is often hidden: no verdict then")
+        require.append(req)
     if n_req == 0:
         raise PosecheckError(f"{clip.label}: too few body segments are visible to recognise the pose "
                              "(need the torso, legs or arms in view from the side)")
+    position.add("require", require)
+    doc.add("position", position)
 
     skipped = []
+    checks = tomlkit.aot()
     for m in _pick_check_measures(stats):
         s = stats[m]
         if known[m] < 0.8:
@@ -186,9 +198,15 @@ def scaffold_spec(clip: Clip, name: str, *, title: str | None = None, tolerance_
                                              (hi_id, hi_cue, "max_deg", hi, "+", hi < phi)):
             if not ok:
                 continue
-            lines += ["", "[[checks]]", _line("id", _q(fid)), _line("measure", _q(m), rng(m)),
-                      _line(key, _num(val), f"{sign}{tolerance_deg:g} tolerance"),
-                      _line("cue", _q(cue)), _line("severity", _q(severity))]
+            check = tomlkit.table()
+            _kv(check, "id", fid)
+            _kv(check, "measure", m, rng(m))
+            _kv(check, key, val, f"{sign}{tolerance_deg:g} tolerance")
+            _kv(check, "cue", cue)
+            _kv(check, "severity", severity)
+            checks.append(check)
+    if checks:
+        doc.add("checks", checks)
 
     if hold_s is None:
         dur = t1 - t0
@@ -199,9 +217,14 @@ def scaffold_spec(clip: Clip, name: str, *, title: str | None = None, tolerance_
             why = f"the reference holds {dur:.0f} s" + (" (10 s at least)" if dur < 10.0 else "")
     else:
         why = "as asked"
-    lines += ["", "[hold]", _line("target_s", _num(hold_s), why), "", "[smoothing]",
-              "min_cutoff_hz = 1.5", "beta = 0.05", ""]
-    text = "\n".join(lines)
+    hold = tomlkit.table()
+    _kv(hold, "target_s", float(hold_s), why)
+    doc.add("hold", hold)
+    smoothing = tomlkit.table()
+    _kv(smoothing, "min_cutoff_hz", 1.5)
+    _kv(smoothing, "beta", 0.05)
+    doc.add("smoothing", smoothing)
+    text = tomlkit.dumps(doc)
     spec = parse_spec(tomllib.loads(text), f"{name}.toml")
 
     # The reference must be recognised and judged good by its own spec: say so rather than assume it.
