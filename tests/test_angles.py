@@ -73,8 +73,8 @@ def test_csv_has_a_row_per_frame_of_the_range_and_a_column_per_measure(plank_rec
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert len(rows) == 61  # 2.000 .. 4.000 s at 30 fps, both ends included
     assert float(rows[0]["t_s"]) == pytest.approx(2.0) and float(rows[-1]["t_s"]) == pytest.approx(4.0)
-    assert list(rows[0]) == ["t_s", "detected", "side", *MEASURES]
-    assert abs(float(rows[10]["body_sag"])) < 3
+    assert list(rows[0]) == ["t_s", "detected", "side", *(f"{m}_deg" for m in MEASURES)]  # as score --csv
+    assert abs(float(rows[10]["body_sag_deg"])) < 3
 
 
 def test_csv_without_a_path_goes_to_stdout_alone(plank_rec):
@@ -82,7 +82,7 @@ def test_csv_without_a_path_goes_to_stdout_alone(plank_rec):
                           capture_output=True, text=True)
     assert proc.returncode == 0
     lines = proc.stdout.splitlines()
-    assert lines[0].startswith("t_s,detected,side,elbow") and len(lines) == 1 + 31
+    assert lines[0].startswith("t_s,detected,side,elbow_deg,") and len(lines) == 1 + 31
 
 
 def test_plot_draws_a_png(plank_rec, tmp_path):

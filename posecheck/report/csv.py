@@ -14,10 +14,16 @@ from posecheck.core.geometry import MEASURES
 from posecheck.io.atomic import atomic_write
 from posecheck.report.model import Report
 
-__all__ = ["CSV_COLUMNS", "write_csv"]
+__all__ = ["CSV_COLUMNS", "MEASURE_COLUMNS", "measure_column", "write_csv"]
 
 
-CSV_COLUMNS = ("frame", "t_s", "state", "faults", "detected", "side", *(f"{m}_deg" for m in MEASURES))
+def measure_column(measure: str) -> str:
+    """A measure's CSV column, the unit in its name: every CSV posecheck writes names its columns this way."""
+    return f"{measure}_deg"
+
+
+MEASURE_COLUMNS = tuple(measure_column(m) for m in MEASURES)
+CSV_COLUMNS = ("frame", "t_s", "state", "faults", "detected", "side", *MEASURE_COLUMNS)
 
 
 def write_csv(report: Report, path: str | os.PathLike) -> None:

@@ -28,6 +28,7 @@ from posecheck.errors import NoPersonError, PosecheckError, SourceOpenError
 from posecheck.io.atomic import AtomicPath
 from posecheck.io.ranges import InputRange, parse_input
 from posecheck.io.streams import open_poses
+from posecheck.report.csv import MEASURE_COLUMNS
 
 __all__ = [
     "InputRange", "parse_input", "AngleTracker", "AngleSeries", "measure_series", "read_poses", "Clip",
@@ -253,9 +254,10 @@ def _fmt(v: float, nd: int = 2) -> str:
 
 
 def write_csv(series: AngleSeries, out) -> None:
-    """t_s, detected, side, then one column per measure in degrees; unknown is an empty cell."""
+    """t_s, detected, side, then one column per measure in degrees (`elbow_deg`, as `score --csv`); unknown is
+    an empty cell."""
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(["t_s", "detected", "side", *MEASURES])
+    w.writerow(["t_s", "detected", "side", *MEASURE_COLUMNS])
     for i in range(len(series)):
         w.writerow([f"{series.t_s[i]:.4f}", int(series.detected[i]), series.side[i] or "",
                     *(_fmt(series.values[m][i]) for m in MEASURES)])
