@@ -14,7 +14,6 @@ recording) in a folder: run the model (cached as a recording), judge, and measur
 from __future__ import annotations
 
 import json
-import math
 import os
 import statistics
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from posecheck.core.geometry import measure_pose, to_pixels
 from posecheck.core.specs import Spec, list_specs, load_spec
 from posecheck.io.recording import read_recording
 from posecheck.report.model import Report
+from posecheck.report.templating import fixed
 
 __all__ = ["ClipResult", "evaluate_clip", "evaluate_folder", "markdown_table", "overall"]
 
@@ -274,7 +274,7 @@ def overall(results: list[ClipResult]) -> dict:
 
 
 def _f(x, nd=2, unit="") -> str:
-    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{nd}f}{unit}"
+    return fixed(x, nd, unit=unit)
 
 
 def markdown_table(results: list[ClipResult]) -> str:

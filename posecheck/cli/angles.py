@@ -17,6 +17,7 @@ from posecheck.core.geometry import MEASURES
 from posecheck.core.specs import load_spec
 from posecheck.errors import PosecheckError
 from posecheck.io.atomic import atomic_write, check_writable
+from posecheck.report.templating import fixed
 from posecheck.tuning.explore import (
     MEASURE_HELP,
     csv_text,
@@ -27,7 +28,7 @@ from posecheck.tuning.explore import (
 
 
 def _fmt(v: float) -> str:
-    return "     -" if v != v else f"{v:6.1f}"
+    return f"{fixed(float(v)):>6}"
 
 
 @click.command()

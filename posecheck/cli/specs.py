@@ -22,7 +22,6 @@ from posecheck.cli.schema import json_schema
 from posecheck.core.specs import (
     BUNDLED_SPECS_DIR,
     SPECS_ENV,
-    Spec,
     find_spec,
     list_specs,
     load_spec_file,

@@ -4,7 +4,8 @@ Every page posecheck writes or serves (the score report, the tune report, the in
 page) is a template that extends `base.html.j2` (the page skeleton and the shared CSS) and is rendered through
 `environment()`. Plots are drawn by `posecheck.report.svg` and passed in as markup. Shared here:
 
-- `num` (filter and function): a number as people read it, `12.5`, `12`, and `-` for unknown (NaN/None);
+- `num` and `fixed` (filters and functions): the one way posecheck writes a number for people: `num` as read
+  (`12.5`, `12`), `fixed` with set decimals (`12.50`); both `-` (or what is asked) for unknown (NaN/None);
 - `STATE_FILL` (and `STATE_WORDS`, from `posecheck.words`): a judged state's colour and words on every page;
 - `render(name, **context)`.
 
@@ -23,7 +24,7 @@ from posecheck.core.events import State
 from posecheck.version import __version__
 from posecheck.words import STATE_WORDS
 
-__all__ = ["environment", "render", "num", "STATE_FILL", "STATE_WORDS", "STATES", "FAULT_FILL", "HOLD_FILL",
+__all__ = ["environment", "render", "num", "fixed", "STATE_FILL", "STATE_WORDS", "STATES", "FAULT_FILL", "HOLD_FILL",
            "CUE_FILL"]
 
 # The judged states in the order a legend lists them, and their colours on every page (words: posecheck.words).
@@ -47,11 +48,11 @@ def num(x, nd: int = 1, unknown: str = "-") -> str:
     return f"{x:.{nd}f}".rstrip("0").rstrip(".")
 
 
-def _fixed(x, nd: int = 1, unknown: str = "-") -> str:
-    """`x` with exactly `nd` decimals (tables of seconds line up); `unknown` for None or NaN."""
+def fixed(x, nd: int = 1, unknown: str = "-", unit: str = "") -> str:
+    """`x` with exactly `nd` decimals and `unit` (tables of seconds line up); `unknown` for None or NaN."""
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return unknown
-    return f"{0.0 if round(x, nd) == 0 else x:.{nd}f}"  # never "-0.0"
+    return f"{0.0 if round(x, nd) == 0 else x:.{nd}f}{unit}"  # never "-0.0"
 
 
 @functools.lru_cache(maxsize=1)
@@ -66,7 +67,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["num"] = num
-    env.filters["fixed"] = _fixed
+    env.filters["fixed"] = fixed
     env.filters["g"] = lambda x: f"{x:g}"  # a spec's own number as written (20, 12.5)
     env.filters["words"] = lambda ident: str(ident).replace("_", " ")  # a fault id as words
     env.globals.update(version=__version__, State=State, STATES=STATES, STATE_FILL=STATE_FILL, STATE_WORDS=STATE_WORDS,

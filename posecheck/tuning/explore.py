@@ -29,6 +29,7 @@ from posecheck.io.atomic import AtomicPath
 from posecheck.io.ranges import InputRange, parse_input
 from posecheck.io.streams import open_poses
 from posecheck.report.csv import MEASURE_COLUMNS
+from posecheck.report.templating import fixed
 
 __all__ = [
     "InputRange", "parse_input", "AngleTracker", "AngleSeries", "measure_series", "read_poses", "Clip",
@@ -250,7 +251,7 @@ def steady_mask(series: AngleSeries, max_speed_deg_s: float = 15.0, min_run_s: f
 
 
 def _fmt(v: float, nd: int = 2) -> str:
-    return "" if v != v else f"{v:.{nd}f}"
+    return fixed(float(v), nd, unknown="")
 
 
 def write_csv(series: AngleSeries, out) -> None:
