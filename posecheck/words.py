@@ -101,7 +101,7 @@ def verdict(grade: str, spec: Spec, good_hold_s: float, best_hold_s: float, good
     """"Form needs work: 7.7 s of good form of the 20 s target; 2 of 3 reps good"."""
     parts = []
     if spec.hold is not None and spec.hold.at == "position":
-        reached = best_hold_s >= spec.hold.target_s
+        reached = spec.hold.reached(best_hold_s)
         parts.append(f"{good_hold_s:.1f} s of good form" +
                      (" - target reached" if reached else f" of the {spec.hold.target_s:g} s target"))
     if spec.reps is not None:

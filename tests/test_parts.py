@@ -11,7 +11,7 @@ from posecheck.core.parts.position import PositionTracker
 from posecheck.core.parts.reps import STALL_S, RepCounter
 from posecheck.core.parts.settle import Settle
 from posecheck.core.parts.tempo import TempoJudge
-from posecheck.core.specs import Check, Position, Reps, Requirement, Tempo
+from posecheck.core.specs import Check, Hold, Position, Reps, Requirement, Tempo
 
 FPS = 30.0
 NAN = math.nan
@@ -141,40 +141,42 @@ def test_leaving_the_position_starts_no_new_fault():
 
 # --- hold timer ---------------------------------------------------------------------------------------
 def test_pending_time_is_credited_when_it_turns_out_good_and_dropped_when_not():
-    h = HoldTimer(target_s=5.0)
+    h = HoldTimer(Hold(target_s=5.0))
     h.open(0.0)
-    for t in frames(0, 1):
-        h.wait(1 / FPS)
-    h.credit(1.0, 1 / FPS)
-    assert h.good_s == pytest.approx(1.0 + 1 / FPS)
-    for t in frames(1, 2):
-        h.wait(1 / FPS)
-    h.drop()
-    h.credit(2.0, 0.0)
-    assert h.good_s == pytest.approx(1.0 + 1 / FPS)
+    for i, _ in enumerate(frames(0, 1)):
+        h.wait(i, 1 / FPS)
+    assert h.credit(1.0, 30, 1 / FPS) == list(range(31))  # the frames that turned out good
+    assert h.good_s == pytest.approx(31 / FPS)
+    for i, _ in enumerate(frames(1, 2), start=31):
+        h.wait(i, 1 / FPS)
+    assert h.drop() == list(range(31, 61))
+    assert h.credit(2.0, 61, 0.0) == [61]
+    assert h.good_s == pytest.approx(31 / FPS)
 
 
 def test_a_hold_that_ended_earlier_gives_back_the_time_credited_after_its_end():
-    h = HoldTimer(target_s=5.0)
+    h = HoldTimer(Hold(target_s=5.0))
     h.open(0.0)
-    for t in frames(0, 6):
-        h.credit(t, 1 / FPS)
+    for i, t in enumerate(frames(0, 6)):
+        h.credit(t, i, 1 / FPS)
         h.touch(t)
-    h.close(4.0)
-    assert h.holds[0].good_s == pytest.approx(4.0 + 1 / FPS, abs=1e-9)
+    taken = h.close(4.0)
+    assert h.holds[0].good_s == pytest.approx(121 / FPS, abs=1e-9)  # frames 0..120 (t <= 4.0)
+    assert taken == list(range(121, 180))
     assert h.holds[0].end_s == 4.0 and h.current is None
 
 
-def test_the_hold_target_is_announced_once():
-    h = HoldTimer(target_s=1.0)
+def test_the_hold_target_is_announced_once_and_reached_per_hold():
+    h = HoldTimer(Hold(target_s=1.0))
     h.open(0.0)
     reached = []
-    for t in frames(0, 3):
-        h.credit(t, 1 / FPS)
+    for i, t in enumerate(frames(0, 3)):
+        h.credit(t, i, 1 / FPS)
         ev = h.touch(t)
         if ev:
             reached.append(ev)
     assert reached == [HoldTargetReached(pytest.approx(1.0, abs=1.5 / FPS), 1.0)]
+    assert h.hold.reached(1.0) and not h.hold.reached(0.9)
 
 
 def test_a_hold_at_the_top_starts_when_still_at_the_top_and_ends_when_last_there():

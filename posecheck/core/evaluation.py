@@ -5,11 +5,16 @@ Each concern is a part in `posecheck.core.parts` (position, checks, hold timer, 
 the pose and passes the frame through them in order. Timing rules, all in seconds of the source's own clock:
 - a check's violation must persist `debounce_s` before the fault is established (and cued), and be gone
   `clear_s` before it clears; unknown (NaN) neither opens nor clears a fault;
-- the hold timer counts good-form time only, exactly, although cues wait for their debounce (see `parts.hold`).
+- the hold timer counts good-form time only, exactly, although cues wait for their debounce (see `parts.hold`);
+- numbers add up: a frame's state may be settled later (`FrameResult.revised`: the time being entered turned
+  out good, a violation turned out a fault, the body was already moving out of the hold), so that for a held
+  position the good-form hold is the time of the frames in state good, and the time by state adds up to the
+  input's duration.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 
 from posecheck.core.events import (
@@ -33,7 +38,18 @@ from posecheck.core.parts.tempo import TempoJudge
 from posecheck.core.specs import Spec
 from posecheck.core.timing import frame_dt
 
-__all__ = ["FrameResult", "HoldRecord", "RepRecord", "SetRecord", "Evaluator"]
+__all__ = ["FrameResult", "Revision", "HoldRecord", "RepRecord", "SetRecord", "Evaluator"]
+
+SHOWN_S = 30.0  # how far back a frame's state can still be settled (pending time lasts a few seconds at most)
+
+
+@dataclass(frozen=True)
+class Revision:
+    """Frame `index`, shown earlier as something else, is settled as `state` (with `faults`)."""
+
+    index: int
+    state: State
+    faults: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,6 +67,7 @@ class FrameResult:
     good_reps: int
     new_faults: tuple[FaultOpened, ...] = ()  # established in this frame: what may be cued now
     events: tuple[Event, ...] = ()  # everything else that happened in this frame, in order
+    revised: tuple[Revision, ...] = ()  # earlier frames whose state is settled now
 
 
 @dataclass
@@ -80,11 +97,16 @@ class Evaluator:
         self._position = PositionTracker(spec.position)
         self._checks = Checks(spec.checks)
         self._reps = RepCounter(spec.reps, TempoJudge(spec.tempo)) if spec.reps else None
-        self._timer = HoldTimer(spec.hold.target_s) if spec.hold else None
+        self._timer = HoldTimer(spec.hold) if spec.hold else None
         self._hold_at = spec.hold.at if spec.hold else None
         self._top = TopWatch(spec.reps.measure, self._reps.d) if self._hold_at == "top" and self._reps else None
         self.sets: list[SetRecord] = []
         self._fault_s: dict[str, float] = {}
+        self._state_s: dict[State, float] = dict.fromkeys(State, 0.0)
+        self._shown: deque = deque()  # [index, t, dt, state, faults] of the recent frames, as shown now
+        self._settling: list[tuple[list[int], State | None]] = []  # frames to settle at the end of this step
+        self._last_credited = -1
+        self._finished = False
         self._open_faults: set[str] = set()
         self._index = 0
         self._prev_t: float | None = None
@@ -104,24 +126,52 @@ class Evaluator:
         unknown = pos_ok is None or not pose.detected or verdict.unknown
         self._follow_top_hold(t, dt, angles)
         state = _state(pose.detected, self._position.in_position, pos_ok, verdict.active, unknown)
-        self._time_good_form(t, dt, pose.detected, pos_ok, unknown, verdict, events)
+        self._time_good_form(t, index, dt, pose.detected, pos_ok, unknown, verdict, events)
         self._book(t, dt, verdict.active, rep_done, events)
+        self._show(index, t, dt, state, verdict.active)
+        revised = self._settle_states(state, verdict.active)
         reps = self.reps
         return FrameResult(
             t_s=t, index=index, detected=pose.detected, side=side, state=state, faults=verdict.active,
             angles=angles, in_position=self.in_position, hold_good_s=self._timer.good_s if self._timer else 0.0,
             reps=len(reps), good_reps=sum(1 for r in reps if r.good), new_faults=verdict.new,
-            events=tuple(events))
+            events=tuple(events), revised=revised)
 
-    def finish(self) -> None:
-        """Close what is open at the end of the input."""
+    def finish(self, tail_s: float = 0.0) -> tuple[Revision, ...]:
+        """Close what is open at the end of the input; `tail_s`: how long the last frame stands for (a video's
+        frame period: frame i covers [t_i, t_i+1)). Returns the frames settled now."""
+        if self._finished:
+            return ()
+        self._finished = True
         t = self._prev_t if self._prev_t is not None else 0.0
-        if self._position.leaving and self.in_position:
+        leaving = self._position.leaving and self.in_position
+        if leaving:
             t = self._set_end(self._position.exit_since)  # the input ended while the person was leaving
         if self._timer is not None:
-            self._timer.close(t)
+            # Time still waiting for its verdict never got one.
+            self._settling.append((self._timer.drop(), State.SETUP if leaving else State.UNKNOWN))
+            self._settling.append((self._timer.close(t), State.SETUP))
+        revised = self._settle_states(State.UNKNOWN, ())
+        tail = self._add_tail(tail_s)
+        if not leaving:
+            t += tail
         if self.in_position and self.sets:
             self.sets[-1].end_s = t
+        return revised
+
+    def _add_tail(self, tail_s: float) -> float:
+        """The last frame's own duration, in its settled state (and in the hold if it was good hold time)."""
+        if not self._shown or tail_s <= 0:
+            return 0.0
+        index, t, _, state, faults = self._shown[-1]
+        self._state_s[state] += tail_s
+        for f in faults:
+            self._fault_s[f] = self._fault_s.get(f, 0.0) + tail_s
+        holds = self.holds
+        if index == self._last_credited and holds and holds[-1].end_s == t:
+            holds[-1].good_s += tail_s
+            holds[-1].end_s += tail_s
+        return tail_s
 
     # --- the parts, in the order of the step -----------------------------------------------------------
     def _measure(self, pose: Pose) -> tuple[str | None, dict]:
@@ -140,7 +190,7 @@ class Evaluator:
         change = self._position.step(t, detected, angles, pos_ok)
         if change.entering_since_s is not None and self._hold_at == "position":
             # The stillness before this frame was in position: good-looking time, its verdict still to come.
-            self._timer.pending_s = t - change.entering_since_s - dt
+            self._timer.wait_since(self._frames_between(change.entering_since_s, t))
         if change.entered_s is not None:
             self.sets.append(SetRecord(change.entered_s, t))
             events.append(SetStarted(t, len(self.sets), change.entered_s))
@@ -150,14 +200,14 @@ class Evaluator:
             end = self._set_end(change.left_s)
             self.sets[-1].end_s = end
             if self._timer is not None:
-                self._timer.close(end)
+                self._settling.append((self._timer.close(end), State.SETUP))  # moving out: not the exercise
             events.append(SetEnded(t, len(self.sets), end))
         if change.reset:
             self._checks.reset()
             if self._reps:
                 self._reps.reset()
             if self._timer is not None:
-                self._timer.drop()
+                self._settling.append((self._timer.drop(), None))
 
     def _set_end(self, lost_s: float) -> float:
         """When a set that was lost at `lost_s` ended: for a held position, when the body started moving out
@@ -189,11 +239,11 @@ class Evaluator:
         started, ended = self._top.update(t, angles, self._reps.at_top, holding, may_start=self.in_position)
         if started is not None:
             self._timer.open(started)
-            self._timer.pending_s = t - started - dt  # held still at the top since then: good so far
+            self._timer.wait_since(self._frames_between(started, t))  # held still at the top since then
         elif ended is not None:
             self._timer.close(ended)
 
-    def _time_good_form(self, t: float, dt: float, detected: bool, pos_ok: bool | None, unknown: bool,
+    def _time_good_form(self, t: float, index: int, dt: float, detected: bool, pos_ok: bool | None, unknown: bool,
                         verdict: ChecksVerdict, events: list) -> None:
         """Settled good time goes to the hold; time whose verdict comes later (the position being entered or
         left, a violation not yet established, a fault on its way out) waits, and is credited if it turns out
@@ -203,11 +253,12 @@ class Evaluator:
             return
         if timer.current is not None or (pos.enter_since is not None and self._hold_at == "position"):
             if not detected or unknown or verdict.hard_fault or verdict.new:
-                timer.drop()
+                self._settling.append((timer.drop(), None))  # as this frame: a fault, unknown...
             elif verdict.unsettled or not pos.in_position or pos.leaving or not pos_ok:
-                timer.wait(dt)
+                timer.wait(index, dt)
             else:
-                timer.credit(t, dt)
+                self._settling.append((timer.credit(t, index, dt), State.GOOD))
+                self._last_credited = index
         reached = timer.touch(t)
         if reached is not None:
             events.append(reached)
@@ -233,7 +284,56 @@ class Evaluator:
         for f in active:
             self._fault_s[f] = self._fault_s.get(f, 0.0) + dt
 
+    # --- settling the states of earlier frames ---------------------------------------------------------
+    def _show(self, index: int, t: float, dt: float, state: State, faults: tuple[str, ...]) -> None:
+        self._state_s[state] += dt
+        self._shown.append([index, t, dt, state, faults])
+        while self._shown and t - self._shown[0][1] > SHOWN_S:
+            self._shown.popleft()
+
+    def _frames_between(self, t0: float, t1: float) -> list[tuple[int, float]]:
+        """(index, seconds) of the frames shown after t0 and before t1."""
+        return [(i, dt) for i, t, dt, _, _ in self._shown if t0 < t < t1]
+
+    def _settle_states(self, now: State, now_faults: tuple[str, ...]) -> tuple[Revision, ...]:
+        """Settle the frames the hold timer gave a verdict on in this step: credited frames are good; good-looking
+        frames whose time was dropped take the state of the frame that decided it (`now`); frames taken back
+        (after the end of a hold) were moving out. Only for a held position: a hold at the top of a rep is a part
+        of the good time, not all of it."""
+        settling, self._settling = self._settling, []
+        if self._hold_at != "position" or not self._shown:
+            return ()
+        first = self._shown[0][0]
+        out: dict[int, Revision] = {}
+        for indices, to in settling:
+            for i in indices:
+                if not 0 <= i - first < len(self._shown):
+                    continue
+                rec = self._shown[i - first]
+                state, faults = (now, now_faults) if to is None else (to, ())
+                if to is None and (rec[3] is not State.GOOD or state is State.GOOD):
+                    continue  # only good-looking time turns into what decided it
+                if state is not State.FAULT:
+                    faults = ()
+                if rec[3] is state and rec[4] == faults:
+                    continue
+                self._move(rec, state, faults)
+                out[i] = Revision(i, state, faults)
+        return tuple(out[i] for i in sorted(out))
+
+    def _move(self, rec: list, state: State, faults: tuple[str, ...]) -> None:
+        # The time in each fault stays the time it was established (what was cued); only the states move.
+        _, _, dt, old, _ = rec
+        self._state_s[old] -= dt
+        self._state_s[state] += dt
+        rec[3], rec[4] = state, faults
+
     # --- results ---------------------------------------------------------------------------------------
+    @property
+    def state_s(self) -> dict[State, float]:
+        """Seconds of input in each state (frames settled as their verdicts came)."""
+        return dict(self._state_s)
+
     @property
     def in_position(self) -> bool:
         return self._position.in_position

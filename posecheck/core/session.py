@@ -5,7 +5,7 @@ Used by `score` (a file, as fast as it decodes) and by `live` (a camera), so bot
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 
 from posecheck.core.cues import Cue, CueScheduler
@@ -13,7 +13,6 @@ from posecheck.core.evaluation import Evaluator, FrameResult
 from posecheck.core.events import State
 from posecheck.core.landmarks import Pose, SourceInfo
 from posecheck.core.specs import Spec
-from posecheck.core.timing import frame_dt
 
 __all__ = ["Session", "Step"]
 
@@ -32,7 +31,7 @@ class Session:
         self.keep_frames = keep_frames
         self.frames: list[FrameResult] = []
         self.said: list[Cue] = []
-        self._state_s = dict.fromkeys(State, 0.0)
+        self._first_t: float | None = None
         self._prev_t: float | None = None
         self.n_frames = 0
 
@@ -40,12 +39,30 @@ class Session:
         fr = self.evaluator.step(pose)
         cues = self.cues.update(fr)
         self.said.extend(cues)
-        self._state_s[fr.state] += frame_dt(self._prev_t, fr.t_s)
+        if self._first_t is None:
+            self._first_t = fr.t_s
         self._prev_t = fr.t_s
         self.n_frames += 1
         if self.keep_frames:
             self.frames.append(fr)
+            self._revise(fr.revised)
         return Step(fr, tuple(cues))
+
+    def _revise(self, revised) -> None:
+        """Earlier frames whose state the evaluator settled (their verdict came later)."""
+        for r in revised:
+            self.frames[r.index] = replace(self.frames[r.index], state=r.state, faults=r.faults)
+
+    @property
+    def tail_s(self) -> float:
+        """How long the last frame stands for: a video's frame i covers [t_i, t_i+1); a photo has no duration
+        and a camera's last frame ends when it was taken."""
+        return 1.0 / self.info.fps if self.info.kind not in ("image", "camera") and self.info.fps > 0 else 0.0
+
+    @property
+    def state_s(self) -> dict[State, float]:
+        """Seconds in each state; they add up to the duration (less any gap longer than MAX_DT_S)."""
+        return self.evaluator.state_s
 
     def run(self, poses: Iterable[Pose]) -> "Session":
         for pose in poses:
@@ -54,5 +71,7 @@ class Session:
 
     def finish(self) -> "Session":
         """Close what is open at the end of the input (a hold, a set being left)."""
-        self.evaluator.finish()
+        revised = self.evaluator.finish(self.tail_s)
+        if self.keep_frames:
+            self._revise(revised)
         return self

@@ -135,6 +135,11 @@ class Hold(_Model):
     max_s: float | None = Field(None, gt=0, description="the upper end of the recommended hold")
     at: Literal["position", "top"] = Field("position", description='"top": the top of each rep (bridge)')
 
+    def reached(self, good_s: float) -> bool:
+        """Whether a hold of `good_s` good-form seconds reached the target: one hold reaches it on its own, the
+        holds of a session are never added up for it (every view says "reached" by this rule)."""
+        return good_s >= self.target_s
+
     @model_validator(mode="after")
     def _order(self):
         if self.max_s is not None and self.max_s < self.target_s:

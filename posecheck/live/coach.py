@@ -198,7 +198,8 @@ class Coach:
                 text += f": timer running from {fr.hold_good_s:.1f} s"
             elif prev == "good" or prev is None:
                 text += f": timer paused at {fr.hold_good_s:.1f} s"
-        self._emit(out, LiveEvent(since, "state", text, Priority.INFO))
+        # Dated when it is reported (it settled at `since`): the log stays in time order.
+        self._emit(out, LiveEvent(t, "state", text, Priority.INFO))
 
     @property
     def guidance(self) -> str | None:
@@ -743,7 +744,7 @@ def summary_lines(result: LiveResult, spec: Spec) -> list[str]:
         prev_end = s.end_s
         parts = []
         if spec.hold is not None and spec.hold.at == "position":
-            reached = " (target reached)" if s.good_s >= spec.hold.target_s else f" of {spec.hold.target_s:g} s"
+            reached = " (target reached)" if spec.hold.reached(s.good_s) else f" of {spec.hold.target_s:g} s"
             parts.append(f"good hold {s.good_s:.1f} s{reached}")
         if spec.reps is not None:
             parts.append(f"reps {s.reps} ({s.good_reps} good)")

@@ -58,7 +58,7 @@ def build_report(session: Session, partial: bool = False) -> Report:
         good_hold_s=r3(good_hold), reps=len(ev.reps), good_reps=sum(1 for r in ev.reps if r.good),
         fault_s=fault_s, target_s=spec.hold.target_s if spec.hold else None,
         best_hold_s=r3(max((h.good_s for h in ev.holds), default=0.0)), rep_faults=rep_faults,
-        state_s={k: r3(v) for k, v in session._state_s.items()})
+        state_s={k: r3(v) for k, v in session.state_s.items()})
     if info.kind == "image" and session.frames:
         summary.grade, summary.verdict, summary.fix_first = _photo_verdict(spec, session.frames[0])
     else:

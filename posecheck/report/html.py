@@ -310,6 +310,7 @@ def render_html(report: Report, spec: Spec, snapshots: Iterable[Snapshot] | None
         ctx["plots"] = [_plot(spec, ser, m, snaps) for m in spec.key_measures if m in judged]
         ctx["more_plots"] = [_plot(spec, ser, m, snaps) for m in spec.key_measures if m not in judged]
         ctx["hold_target"] = spec.hold.target_s if spec.hold else None
+        ctx["hold_reached"] = [spec.hold.reached(h.good_s) for h in report.holds] if spec.hold else []
         ctx["rep_names"] = spec.reps.names if spec.reps else None
     return render("report.html.j2", **ctx)
 

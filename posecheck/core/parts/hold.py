@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from posecheck.core.events import HoldTargetReached
 from posecheck.core.parts.settle import HORIZON_S, Settle
+from posecheck.core.specs import Hold
 
 __all__ = ["HoldRecord", "HoldTimer", "TopWatch", "TOP_TOL_DEG"]
 
@@ -29,12 +30,15 @@ class HoldRecord:
 
 
 class HoldTimer:
-    def __init__(self, target_s: float):
-        self.target_s = target_s
+    """Keeps which frames make up each second (frame index, seconds), so that the frames whose time turned
+    out good, or was dropped or taken back, can be told (the evaluator settles their states from that)."""
+
+    def __init__(self, hold: Hold):
+        self.hold = hold
         self.holds: list[HoldRecord] = []  # closed holds
         self.current: HoldRecord | None = None
-        self.pending_s = 0.0  # good-looking time whose verdict comes later
-        self._credits: deque = deque()  # (t, seconds) credited lately, to take back if the hold ended earlier
+        self._pending: list[tuple[int, float]] = []  # good-looking frames whose verdict comes later
+        self._credits: deque = deque()  # (t, seconds, frames) credited lately, to take back if the hold ended earlier
         self._announced = False
 
     @property
@@ -42,53 +46,68 @@ class HoldTimer:
         """Good-form seconds of the current hold (0 outside a hold)."""
         return self.current.good_s if self.current is not None else 0.0
 
+    @property
+    def pending_s(self) -> float:
+        return sum(dt for _, dt in self._pending)
+
     def open(self, start_s: float) -> None:
         self.current = HoldRecord(start_s, start_s)
         self._credits.clear()
         self._announced = False
 
-    def wait(self, dt: float) -> None:
+    def wait_since(self, frames: list[tuple[int, float]]) -> None:
+        """These frames (index, seconds) were good-looking; their verdict comes later (replaces what waits)."""
+        self._pending = list(frames)
+
+    def wait(self, index: int, dt: float) -> None:
         """This frame looks good but its verdict comes later."""
-        self.pending_s += dt
+        self._pending.append((index, dt))
 
-    def drop(self) -> None:
-        """The time pending turned out not good (or judging starts over)."""
-        self.pending_s = 0.0
+    def drop(self) -> list[int]:
+        """The time pending turned out not good (or judging starts over): the frames it was."""
+        dropped = [i for i, _ in self._pending]
+        self._pending = []
+        return dropped
 
-    def credit(self, t: float, dt: float) -> None:
-        """This frame is good, and so is the time pending."""
+    def credit(self, t: float, index: int, dt: float) -> list[int]:
+        """This frame is good, and so is the time pending: the frames credited."""
         if self.current is None:
-            return
-        gained = self.pending_s + dt
+            return []
+        frames = self._pending + [(index, dt)]
+        gained = sum(d for _, d in frames)
         self.current.good_s += gained
-        self._credits.append((t, gained))
+        self._credits.append((t, gained, [i for i, _ in frames]))
         while self._credits and t - self._credits[0][0] > HORIZON_S:
             self._credits.popleft()
-        self.pending_s = 0.0
+        self._pending = []
+        return self._credits[-1][2]
 
     def touch(self, t: float) -> HoldTargetReached | None:
         """The current hold lasts until `t`; the event once its good-form time reaches the target."""
         if self.current is None:
             return None
         self.current.end_s = t
-        if not self._announced and self.current.good_s >= self.target_s:
+        if not self._announced and self.hold.reached(self.current.good_s):
             self._announced = True
-            return HoldTargetReached(t, self.target_s)
+            return HoldTargetReached(t, self.hold.target_s)
         return None
 
-    def close(self, end_s: float) -> None:
-        """The hold ended at `end_s`: the time credited after it is taken back."""
+    def close(self, end_s: float) -> list[int]:
+        """The hold ended at `end_s`: the time credited after it is taken back (the frames it was)."""
         hold = self.current
         if hold is None:
-            return
-        for ct, credit in self._credits:
+            return []
+        taken: list[int] = []
+        for ct, credit, frames in self._credits:
             if ct > end_s:
                 hold.good_s -= credit
+                taken += frames
         hold.good_s = max(hold.good_s, 0.0)
         self._credits.clear()
         hold.end_s = max(end_s, hold.start_s)
         self.holds.append(hold)
         self.current = None
+        return taken
 
 
 class TopWatch:
