@@ -11,6 +11,10 @@
      |    +-- NoPersonError         nobody in view in the whole input
      +-- ModelError                 the pose model cannot be loaded or run
      +-- ReportError                an output cannot be written
+     +-- RoutineError               a routine cannot be used
+     |    +-- RoutineNotFound       no routine of that name (did-you-mean in the message)
+     |    +-- RoutineInvalid        a routine file that fails validation (file, key path, what was expected)
+     +-- HistoryError               the history database cannot be opened or written
 
 A pose that cannot be judged is data (NaN, state "unknown"), never an exception.
 """
@@ -29,6 +33,10 @@ __all__ = [
     "NoPersonError",
     "ModelError",
     "ReportError",
+    "RoutineError",
+    "RoutineNotFound",
+    "RoutineInvalid",
+    "HistoryError",
 ]
 
 
@@ -81,3 +89,19 @@ class ModelError(PosecheckError):
 
 class ReportError(PosecheckError):
     """A report or other output cannot be written."""
+
+
+class RoutineError(PosecheckError):
+    """A routine (a session of several exercises) cannot be found or used."""
+
+
+class RoutineNotFound(RoutineError):
+    """No routine by that name; the message lists the known ones or the closest match."""
+
+
+class RoutineInvalid(RoutineError):
+    """A routine file failed validation; the message names the file, the key path and the expectation."""
+
+
+class HistoryError(PosecheckError):
+    """The history database cannot be opened (a newer posecheck's file, not a database) or written."""

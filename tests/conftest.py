@@ -33,3 +33,9 @@ def recordings(model_cache):
             pytest.fail(f"sample clip {video} is missing: the model tests need the bundled sample videos")
         return _cached_recording(video, model_cache, recompute=False)
     return get
+
+
+@pytest.fixture(autouse=True)
+def _history_home(tmp_path_factory, monkeypatch):
+    """Sessions that tests run are saved to a throwaway history, never the user's ($POSECHECK_HOME)."""
+    monkeypatch.setenv("POSECHECK_HOME", str(tmp_path_factory.mktemp("posecheck_home")))

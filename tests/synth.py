@@ -150,3 +150,20 @@ def ramp(t: float, t0: float, t1: float) -> float:
     if t >= t1:
         return 1.0
     return (t - t0) / (t1 - t0)
+
+
+def child_pose_points() -> dict:
+    """Child's pose facing +x: kneeling, sitting back on the heels, chest on the thighs, arms reaching forward
+    on the floor, forehead down (shins on the floor; segment lengths as the other constructed bodies)."""
+    return {"ankle": (180.0, FLOOR_Y - 5), "knee": (330.0, FLOOR_Y - 8), "hip": (205.0, FLOOR_Y - 75),
+            "shoulder": (360.0, FLOOR_Y - 35), "elbow": (440.0, FLOOR_Y - 15), "wrist": (515.0, FLOOR_Y - 8),
+            "ear": (405.0, FLOOR_Y - 15)}
+
+
+def sphinx_points(chest_lift: float = 1.0) -> dict:
+    """Sphinx facing +x: prone, legs and pelvis on the floor, forearms on the floor with the elbows under the
+    shoulders, chest lifted (`chest_lift` 0 lying flat, 1 up on the forearms)."""
+    shoulder_y = FLOOR_Y - 25 - 55 * chest_lift
+    return {"ankle": (100.0, FLOOR_Y - 8), "knee": (210.0, FLOOR_Y - 10), "hip": (300.0, FLOOR_Y - 18),
+            "shoulder": (465.0, shoulder_y), "elbow": (470.0, FLOOR_Y - 5), "wrist": (545.0, FLOOR_Y - 3),
+            "ear": (525.0, shoulder_y - 30)}

@@ -11,7 +11,7 @@ import traceback
 
 import click
 
-from posecheck.cli import angles, live, record, schema, score, specs, tune
+from posecheck.cli import angles, history, live, record, routine, schema, score, specs, tune
 from posecheck.cli import eval as eval_cmd
 from posecheck.cli.options import EXIT_BAD_INPUT, EXIT_INTERNAL
 from posecheck.errors import PosecheckError
@@ -35,6 +35,9 @@ def main(debug: bool) -> None:
     Save the pose landmarks of a video once, then score them again and again without the model:
       posecheck record sample_videos/plank_sag_a.mp4 -o plank.jsonl
       posecheck score plank.jsonl --exercise plank
+    A whole guided session (several exercises, rests, breathing), and the progress over the weeks:
+      posecheck routine back_quick
+      posecheck history --html progress.html
     See the exercises and their checks:
       posecheck specs list
       posecheck specs show plank
@@ -42,7 +45,7 @@ def main(debug: bool) -> None:
 
 
 # Each command lives in its own module and adds itself: features stay out of each other's files.
-for _command in (angles, eval_cmd, live, record, schema, score, specs, tune):
+for _command in (angles, eval_cmd, history, live, record, routine, schema, score, specs, tune):
     _command.register(main)
 
 

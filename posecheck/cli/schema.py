@@ -1,4 +1,4 @@
-"""`posecheck schema report|spec`: the JSON Schema of each file format posecheck reads or writes."""
+"""`posecheck schema report|spec|routine|routine-report`: the JSON Schema of each file format posecheck reads or writes."""
 
 from __future__ import annotations
 
@@ -9,12 +9,16 @@ from pydantic import BaseModel
 
 from posecheck.core.specs import Spec
 from posecheck.report.model import Report
+from posecheck.routine.model import Routine
+from posecheck.routine.report import RoutineReport
 
 # A model with its own `json_schema()` (the report: its keys as written) is asked for it; any other pydantic
 # model gives its validation schema.
 SCHEMAS: dict[str, type[BaseModel]] = {
     "report": Report,
     "spec": Spec,
+    "routine": Routine,
+    "routine-report": RoutineReport,
 }
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -27,7 +31,7 @@ def json_schema(kind: str) -> dict:
     if callable(own):
         return own()
     schema = model.model_json_schema()
-    if kind == "spec":
+    if kind in ("spec", "routine"):
         schema.get("properties", {}).pop("source_file", None)  # set by the loader, never written in a file
     return {"$schema": DIALECT, **schema}
 
@@ -35,7 +39,8 @@ def json_schema(kind: str) -> dict:
 @click.command()
 @click.argument("kind", type=click.Choice(sorted(SCHEMAS)))
 def schema(kind: str) -> None:
-    """Print the JSON Schema of a file format: a report (`--json` of score and live) or an exercise spec."""
+    """Print the JSON Schema of a file format: a report (`--json` of score and live), an exercise spec, a
+    routine file, or a routine report (`posecheck routine --json`)."""
     click.echo(json.dumps(json_schema(kind), indent=2))
 
 

@@ -28,7 +28,7 @@ from posecheck.errors import SpecInvalid, SpecNotFound
 
 __all__ = [
     "Spec", "Range", "Requirement", "Position", "Check", "Hold", "Reps", "Tempo", "Smoothing", "load_spec", "load_spec_file",
-    "find_spec", "list_specs", "spec_dirs", "BUNDLED_SPECS_DIR", "SPECS_ENV",
+    "find_spec", "list_specs", "spec_dirs", "BUNDLED_SPECS_DIR", "SPECS_ENV", "explain_error",
 ]
 
 SPECS_ENV = "POSECHECK_SPECS"
@@ -295,9 +295,9 @@ def _format_loc(loc: tuple) -> str:
     return out or "(top level)"
 
 
-def _model_at(loc: tuple):
+def _model_at(loc: tuple, root: type[BaseModel] | None = None):
     """The pydantic model class that a location points into (for did-you-mean on misspelt keys)."""
-    model = Spec
+    model = root or Spec
     for part in loc:
         if isinstance(part, int):
             continue
@@ -316,11 +316,13 @@ def _model_at(loc: tuple):
     return model
 
 
-def _explain(err: dict) -> str:
+def explain_error(err: dict, root: type[BaseModel] | None = None) -> str:
+    """One pydantic error as `key.path: what is wrong` (did-you-mean for a misspelt key), for any file model
+    (`root`, default Spec): routines reuse it."""
     loc = tuple(err["loc"])
     where = _format_loc(loc)
     if err["type"] == "extra_forbidden":
-        parent = _model_at(loc[:-1])
+        parent = _model_at(loc[:-1], root)
         known = [k for k in parent.model_fields if k != "source_file"]
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(known)}"
@@ -335,7 +337,7 @@ def parse_spec(data: dict, source: str) -> Spec:
     try:
         return Spec.model_validate({**data, "source_file": source})
     except ValidationError as e:
-        problems = [_explain(err) for err in e.errors()]
+        problems = [explain_error(err) for err in e.errors()]
         raise SpecInvalid(f"{source}: " + "; ".join(problems), problems) from None
 
 

@@ -1,0 +1,1 @@
+"""The history of sessions (SQLite) and the progress page."""
