@@ -3,7 +3,7 @@ import pytest
 from posecheck.core.specs import list_specs, load_spec, load_spec_file
 from posecheck.errors import SpecInvalid, SpecNotFound
 
-BUNDLED = ["bridge", "cat_cow", "cobra", "forearm_plank", "plank"]
+BUNDLED = ["bridge", "cat_cow", "child_pose", "cobra", "downward_dog", "forearm_plank", "plank", "sphinx"]
 
 PLANK_MIN = """
 name = "myplank"

@@ -25,6 +25,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from posecheck import words
+from posecheck.core.events import RepCompleted, SetEnded, SetStarted
 from posecheck.core.landmarks import Pose, SourceInfo
 from posecheck.core.session import Session
 from posecheck.core.specs import Spec
@@ -89,7 +91,6 @@ class RoutineRunner:
         self._pending_set = False
         self.cue: LiveEvent | None = None  # the form cue on screen
         self._cue_t = 0.0
-        self._reps_seen = self._good_seen = 0
         self._boundary(0, None)
 
     # --- what the window shows ---------------------------------------------------------------------------
@@ -157,7 +158,6 @@ class RoutineRunner:
         self.i = i
         self.due_since = t if t is not None else 0.0
         self._extreme = None
-        self._reps_seen = self._good_seen = 0
         self._pending_set = False
         self.cue = None
         for st in self.steps[i:]:
@@ -178,17 +178,19 @@ class RoutineRunner:
         frames = {}
         for st in self.steps[self.i:]:
             if not st.done and not st.skipped:
-                was_in = st.session.evaluator.in_position
-                n_sets = len(st.session.evaluator.sets)
-                frames[st.index] = (st.session.step(pose), was_in, n_sets)
+                frames[st.index] = st.session.step(pose)
         cur = self.current
-        judged, was_in, n_sets = frames[cur.index]
+        judged = frames[cur.index]
         fr = judged.frame
         self._last_frame = fr
-        self._tell_form(out, judged, t)
+        self._tell_form(out, judged, cur.spec, t)
         ev = cur.session.evaluator
-        if len(ev.sets) > n_sets:
-            self._pending_set = True
+        set_ended = False
+        for e in fr.events:
+            if isinstance(e, SetStarted):
+                self._pending_set = True
+            elif isinstance(e, SetEnded):
+                set_ended = True
         if self._pending_set:
             # A set counts once it has lasted switch_after_s: passing through the position on the way into
             # another exercise (a cobra being lowered looks like a plank for a moment) is not taking it up.
@@ -200,7 +202,7 @@ class RoutineRunner:
                 self._set_started(out, cur, t)
         if self.phase == "set":
             self._during_set(out, cur, fr, t)
-            if was_in and not fr.in_position:
+            if set_ended:
                 self._set_ended(out, cur, t)
         elif self.phase == "rest" and self.rest_until is not None and t >= self.rest_until and self.rest_then:
             what, self.rest_then = self.rest_then, ""
@@ -214,7 +216,7 @@ class RoutineRunner:
         self._timeout(out, t)
         return out
 
-    def _tell_form(self, out: list, judged, t: float) -> None:
+    def _tell_form(self, out: list, judged, spec: Spec, t: float) -> None:
         """The step's own cues (faults, as `live` says them) and reps."""
         for cue in judged.cues:
             ev = LiveEvent(cue.t_s, "cue", cue.text, Priority.MAJOR if cue.severity == "major" else Priority.MINOR,
@@ -224,11 +226,11 @@ class RoutineRunner:
             self.cue, self._cue_t = ev, t
         if self.cue is not None and t - self._cue_t >= self.CUE_SHOW_S and self.cue.fault not in judged.frame.faults:
             self.cue = None
-        if judged.frame.reps > self._reps_seen:
-            self._reps_seen = judged.frame.reps
-            good = judged.frame.good_reps > self._good_seen
-            self._good_seen = judged.frame.good_reps
-            self._emit(out, t, "rep", f"Rep {judged.frame.reps} ({'good' if good else 'with a fault'})")
+        for e in judged.frame.events:
+            if isinstance(e, RepCompleted):
+                ev = LiveEvent(t, "rep", words.rep_text(e, spec), Priority.INFO, say=str(e.number))
+                out.append(ev)
+                self.events.append(ev)
 
     def _announce(self, out: list, t: float, first: bool = False) -> None:
         cur = self.current

@@ -68,7 +68,7 @@ def run_routine(routine: LoadedRoutine, frames: NewestFrameReader, *, estimator:
             if on_event is not None:
                 on_event(ev)
             if voice is not None and ev.kind in SPOKEN:
-                voice.say(_spoken(ev) if ev.kind in ("set", "rep") else ev.text, ev.priority)
+                voice.say(_spoken(ev), ev.priority)
 
     try:
         t_s = 0.0
