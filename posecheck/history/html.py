@@ -2,7 +2,8 @@
 
 Good-form hold per exercise over time, reps and good reps, the fault-time trend, and sessions per week
 against the material's 3-4. Charts are inline SVG drawn by the template from numbers computed here (no
-script, no network); Jinja2 with autoescape, so names from files can never inject markup.
+script, no network), on the shared template stack (posecheck/report/templating.py: Jinja2 with autoescape, so
+names from files can never inject markup).
 """
 
 from __future__ import annotations
@@ -10,22 +11,16 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from pathlib import Path
-
-import jinja2
 
 from posecheck.history.db import SessionRecord
 from posecheck.io.atomic import atomic_write
+from posecheck.report.templating import render
 
 __all__ = ["write_history_html", "render_history_html", "WEEKLY_TARGET"]
 
 WEEKLY_TARGET = (3, 4)  # the material: 3-4 sessions a week
 PALETTE = ["#2b7bb9", "#e07b39", "#3a9d5d", "#b94a8c", "#7a6bd1", "#c9a227", "#4aa5a8", "#8c5a3c"]
-CHART_W, CHART_H, PAD_L, PAD_B, PAD_T = 640, 200, 46, 26, 12
-
-_env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
-                          autoescape=jinja2.select_autoescape(["html", "j2"]), trim_blocks=True,
-                          lstrip_blocks=True)
+CHART_W, CHART_H, PAD_L, PAD_B, PAD_T, PAD_R = 640, 200, 46, 26, 12, 34
 
 
 def _day(iso: str) -> date:
@@ -49,7 +44,7 @@ class _Axis:
         self.vmax = _nice_max(vmax)
 
     def x(self, d: date) -> float:
-        return round(PAD_L + (CHART_W - PAD_L - 10) * ((d - self.first).days / self.days), 1)
+        return round(PAD_L + (CHART_W - PAD_L - PAD_R) * ((d - self.first).days / self.days), 1)
 
     def y(self, v: float) -> float:
         return round(PAD_T + (CHART_H - PAD_T - PAD_B) * (1 - v / self.vmax), 1)
@@ -101,7 +96,7 @@ def _weeks(sessions: list[SessionRecord], first: date, last: date) -> list[dict]
 
 
 def render_history_html(sessions: list[SessionRecord], title: str = "posecheck: progress") -> str:
-    exercises = sorted({p.exercise for s in sessions for p in s.parts})
+    exercises = sorted({p.exercise for s in sessions for p in s.parts if not p.skipped})
     colors = {ex: PALETTE[i % len(PALETTE)] for i, ex in enumerate(exercises)}
     ctx: dict = {"title": title, "sessions": list(reversed(sessions)), "n": len(sessions), "colors": colors,
                  "W": CHART_W, "H": CHART_H, "PAD_L": PAD_L, "PAD_B": PAD_B, "target": WEEKLY_TARGET}
@@ -151,7 +146,7 @@ def render_history_html(sessions: list[SessionRecord], title: str = "posecheck: 
              "best_hold": max((v for _, v in hold.get(ex, [])), default=None),
              "reps": sum(v for _, v in reps.get(ex, [])), "good": sum(v for _, v in good.get(ex, []))}
             for ex in exercises]
-    return _env.get_template("history.html.j2").render(**ctx)
+    return render("history.html.j2", **ctx)
 
 
 def write_history_html(sessions: list[SessionRecord], path: str | os.PathLike) -> None:
