@@ -250,8 +250,9 @@ class RoutineRunner:
                                   f"{target_text(cur.step).split(',')[0]}")
 
     def _hold_now(self, cur: StepState) -> float:
-        ev = cur.session.evaluator
-        return ev._hold.good_s if ev._hold is not None else 0.0
+        """Good-form seconds of the hold in progress (the evaluator's own timer, as `live` shows it)."""
+        fr = self._last_frame
+        return fr.hold_good_s if fr is not None and fr.in_position else 0.0
 
     def _during_set(self, out: list, cur: StepState, fr, t: float) -> None:
         ev = cur.session.evaluator
