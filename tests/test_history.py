@@ -133,3 +133,22 @@ def test_history_html_written_by_the_cli(tmp_path, capsys):
     out = tmp_path / "progress.html"
     assert run(["history", "--html", str(out)]) == 0
     assert out.read_text().startswith("<!DOCTYPE html>")
+
+
+def test_live_saves_its_session_and_score_saves_only_when_asked(tmp_path, capsys):
+    from routine_clip import DATA
+
+    clip = DATA / "plank_clean_a.jsonl"
+    assert run(["score", str(clip), "-e", "plank", "--quiet"]) == 0
+    with History.open() as h:
+        assert h.sessions() == []
+    assert run(["score", str(clip), "-e", "plank", "--quiet", "--save"]) == 0
+    assert run(["live", "-e", "plank", "--source", str(clip), "--headless", "--no-drop", "--no-voice"]) == 0
+    assert run(["live", "-e", "plank", "--source", str(clip), "--headless", "--no-drop", "--no-voice",
+                "--no-save"]) == 0
+    with History.open() as h:
+        scored, live = h.sessions()
+    assert (scored.kind, live.kind) == ("score", "live") and scored.exercise == live.exercise == "plank"
+    # The same frames, judged alike: the same good-form hold in both records.
+    assert scored.good_hold_s > 9.0 and abs(scored.good_hold_s - live.good_hold_s) < 0.05
+    assert live.ended_by == "end of input"

@@ -11,6 +11,7 @@ from posecheck.io.atomic import check_writable
 from posecheck.io.live_frames import open_live_frames
 from posecheck.live.coach import WindowDisplay, format_event, run_live, summary_lines
 from posecheck.live.voice import open_voice
+from posecheck.history.db import History, now_iso, record_from_report
 from posecheck.report.model import write_json
 
 
@@ -36,11 +37,12 @@ from posecheck.report.model import write_json
                    "(same frames as `posecheck score`).")
 @click.option("--no-mirror", is_flag=True, help="Show the camera image as the camera sees it (not mirrored).")
 @click.option("--no-timings", is_flag=True, help="Hide the per-stage times on screen.")
+@click.option("--no-save", is_flag=True, help="Do not save this session to the history (`posecheck history`).")
 @model_option
 @complexity_option
 @specs_option
 def live(exercise, camera, source, headless, json_path, record_path, video_path, voice, no_drop, no_mirror,
-         no_timings, model, model_complexity, specs_dirs):
+         no_timings, no_save, model, model_complexity, specs_dirs):
     """Coach one exercise live: camera guidance, cues on screen and spoken, a good-form hold timer, sets.
 
     \b
@@ -66,6 +68,7 @@ def live(exercise, camera, source, headless, json_path, record_path, video_path,
     for p in (json_path, record_path, video_path):
         if p:
             check_writable(p)
+    started_at = now_iso()
     display = None if headless else WindowDisplay(f"posecheck live: {spec.title}")
     frames = open_live_frames(source, camera if camera is not None else 0, realtime=not no_drop)
     info = frames.info
@@ -102,6 +105,10 @@ def live(exercise, camera, source, headless, json_path, record_path, video_path,
         click.echo(f"Landmarks written to {record_path}")
     if video_path:
         click.echo(f"Video written to {video_path}")
+    if not no_save:
+        with History.open() as history:
+            sid = history.save(record_from_report(result.report, "live", started_at, result.ended_by))
+        click.echo(f"Saved to the history as session {sid}")
 
 
 def register(main: click.Group) -> None:

@@ -27,6 +27,7 @@ from posecheck.cli.options import (
 from posecheck.core.detect import Detection
 from posecheck.errors import PosecheckError, SourceOpenError
 from posecheck.io.frames import open_frames
+from posecheck.history.db import History, now_iso, record_from_report
 from posecheck.report.text import summary_text
 
 
@@ -47,12 +48,13 @@ from posecheck.report.text import summary_text
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="With a folder: how many files to score at once, each in its own process "
                    "[default: the number of CPUs].")
+@click.option("--save", is_flag=True, help="Save this scored video to the history (`posecheck history`).")
 @model_option
 @complexity_option
 @specs_option
 @quiet_option
-def score(input, exercise, json_path, html_path, video_path, csv_path, out_dir, jobs, model, model_complexity,
-          specs_dirs, quiet):
+def score(input, exercise, json_path, html_path, video_path, csv_path, out_dir, jobs, save, model,
+          model_complexity, specs_dirs, quiet):
     """Judge INPUT (a video, a still image, a landmark recording, or a folder of them) against an exercise.
 
     Prints a summary: good-form hold time against the target, reps and good reps, time in each fault and
@@ -72,6 +74,8 @@ def score(input, exercise, json_path, html_path, video_path, csv_path, out_dir, 
         if json_path or html_path or video_path or csv_path:
             raise click.UsageError("with a folder, each input gets OUTDIR/NAME.json and NAME.html: use --out "
                                    "OUTDIR instead of --json/--html/--annotated-video/--csv")
+        if save:
+            raise click.UsageError("--save is for one video: the history keeps sessions, not folders")
         if not out_dir:
             raise SourceOpenError(f"{input} is a directory; to score every video and recording in it, give "
                                   "--out OUTDIR for the reports")
@@ -101,6 +105,10 @@ def score(input, exercise, json_path, html_path, video_path, csv_path, out_dir, 
                        ("Per-frame CSV", csv_path)):
         if path:
             click.echo(f"{what} written to {path}")
+    if save and not report.partial:
+        with History.open() as history:
+            sid = history.save(record_from_report(report, "score", now_iso(), "end of input"))
+        click.echo(f"Saved to the history as session {sid}")
     if report.partial:
         sys.exit(130)
 

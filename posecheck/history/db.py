@@ -24,7 +24,8 @@ import platformdirs
 
 from posecheck.errors import HistoryError
 
-__all__ = ["History", "SessionRecord", "Part", "HOME_ENV", "history_path", "MIGRATIONS", "SCHEMA_VERSION"]
+__all__ = ["History", "SessionRecord", "Part", "HOME_ENV", "history_path", "MIGRATIONS", "SCHEMA_VERSION",
+           "record_from_report", "now_iso"]
 
 HOME_ENV = "POSECHECK_HOME"
 
@@ -241,3 +242,13 @@ def migrate(conn: sqlite3.Connection, version: int) -> None:
     """Bring a file at `version` to SCHEMA_VERSION, each step in its own transaction."""
     for v in range(version, SCHEMA_VERSION):
         conn.executescript("BEGIN;" + MIGRATIONS[v] + f"PRAGMA user_version = {v + 1}; COMMIT;")
+
+
+def record_from_report(report, kind: str, started_at: str, ended_by: str = "") -> SessionRecord:
+    """The history record of one exercise's `posecheck.report/1` (a `live` session or a scored video)."""
+    sm = report.summary
+    part = Part(report.exercise, report.sets[0].start_s if report.sets else None,
+                report.sets[-1].end_s if report.sets else None, len(report.sets), sm.good_hold_s, sm.reps,
+                sm.good_reps, round(sum(sm.fault_s.values()), 3), dict(sm.fault_s))
+    return SessionRecord(kind=kind, started_at=started_at, parts=[part], exercise=report.exercise,
+                         source=report.source.path, duration_s=report.source.duration_s, ended_by=ended_by)

@@ -11,13 +11,14 @@ import numpy as np
 
 from posecheck.routine.runner import RoutineRunner, step_sentence, target_text
 
-__all__ = ["RoutinePanel", "PANEL_W"]
+__all__ = ["RoutinePanel", "PANEL_W", "STOP_BAR"]
 
 PANEL_W = 300
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 BG = (38, 32, 28)
 WHITE, GREY, GREEN, AMBER, RED, BLUE = (255, 255, 255), (170, 170, 170), (80, 200, 80), (0, 190, 255), \
     (60, 60, 230), (230, 170, 60)
+STOP_BAR = (30, 30, 140)  # BGR: the stop key's bar, dark red
 
 
 def _text(img, text, x, y, scale=0.5, color=WHITE, thick=1) -> int:
@@ -71,7 +72,7 @@ class RoutinePanel:
             y = max(y, H - 150)
             y = _text(img, "NEXT", x, y, 0.45, GREY)
             y = _wrapped(img, step_sentence(nxt.step, nxt.spec), x, y, scale=0.42, color=GREY, max_lines=3)
-        cv2.rectangle(img, (0, H - 44), (W, H), (30, 30, 140), -1)
+        cv2.rectangle(img, (0, H - 44), (W, H), STOP_BAR, -1)
         _text(img, "S = STOP (stop on pain)", x, H - 16, 0.55, WHITE, 2)
         return img
 

@@ -66,6 +66,7 @@ class StepState:
     announced_target: set = field(default_factory=set)  # set numbers whose target was said
     said_max: set = field(default_factory=set)
     ignored_sets: list = field(default_factory=list)  # indexes of sets too short to count (passing through)
+    set_seen_t: float | None = None  # when the set in progress was confirmed (SetStarted), None out of it
 
 
 class RoutineRunner:
@@ -163,6 +164,7 @@ class RoutineRunner:
         for st in self.steps[i:]:
             if st.session is None or not st.started:
                 st.session = Session(st.spec, self.info, self.estimator, keep_frames=False)
+                st.set_seen_t = None
 
     def step(self, pose: Pose) -> list[LiveEvent]:
         t = pose.t_s
@@ -178,7 +180,12 @@ class RoutineRunner:
         frames = {}
         for st in self.steps[self.i:]:
             if not st.done and not st.skipped:
-                frames[st.index] = st.session.step(pose)
+                frames[st.index] = judged = st.session.step(pose)
+                for e in judged.frame.events:
+                    if isinstance(e, SetStarted):
+                        st.set_seen_t = e.t_s
+                    elif isinstance(e, SetEnded):
+                        st.set_seen_t = None
         cur = self.current
         judged = frames[cur.index]
         fr = judged.frame
@@ -197,7 +204,7 @@ class RoutineRunner:
             if not fr.in_position:
                 self._pending_set = False
                 cur.ignored_sets.append(len(ev.sets) - 1)
-            elif t - ev.sets[-1].start_s >= self.switch_after_s:
+            elif self._held(cur, t):
                 self._pending_set = False
                 self._set_started(out, cur, t)
         if self.phase == "set":
@@ -330,6 +337,11 @@ class RoutineRunner:
             self.phase = "waiting"
             self._announce(out, t)
 
+    def _held(self, st: StepState, t: float) -> bool:
+        """In position for switch_after_s since the set was confirmed (not counting the back-dated settling, nor
+        the grace time of a position being left)."""
+        return st.set_seen_t is not None and t - st.set_seen_t >= self.switch_after_s
+
     def _follow(self, out: list, t: float, frames: dict) -> None:
         """The person clearly does a later step of the routine: that step takes over."""
         cur = self.current
@@ -337,7 +349,7 @@ class RoutineRunner:
             return
         for st in self.steps[self.i + 1:]:
             ev = st.session.evaluator
-            if ev.in_position and ev.sets and t - ev.sets[-1].start_s >= self.switch_after_s:
+            if self._held(st, t):
                 for skip in self.steps[self.i:st.index]:
                     if not skip.done:
                         skip.done, skip.skipped = True, not skip.started

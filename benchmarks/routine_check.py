@@ -1,0 +1,94 @@
+#!/usr/bin/env python
+"""A routine over sample clips cut one after another, through the real model, against `score` on each clip.
+
+    .venv/bin/python benchmarks/routine_check.py                   # back_quick over cat/cow, cobra, plank, bridge
+    .venv/bin/python benchmarks/routine_check.py --out /tmp/rc     # keep the cut-together MP4 and the report
+
+Cuts `sample_videos/{cat_cow_a,cobra_hold_a,plank_clean_a,bridge_reps_a}.mp4` one after another into one
+H.264 MP4 (each frame at its time in the whole), runs `posecheck routine back_quick --source THAT --headless
+--no-drop` (every frame judged, as `score` does), scores each clip alone with `posecheck score`, and prints per
+step: where the routine found it, its reps / good reps / good hold against score's, and the difference. The
+issue's bar: within one rep and 1 s. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import av
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from posecheck.api import score  # noqa: E402
+from posecheck.render.video import VideoWriter  # noqa: E402
+
+CLIPS = [("cat_cow_a", "cat_cow"), ("cobra_hold_a", "cobra"), ("plank_clean_a", "plank"),
+         ("bridge_reps_a", "bridge")]
+
+
+def cut_together(out: Path) -> list[tuple[str, float, float]]:
+    parts, offset, writer = [], 0.0, None
+    for name, _ex in CLIPS:
+        with av.open(str(ROOT / "sample_videos" / f"{name}.mp4")) as c:
+            stream = c.streams.video[0]
+            fps = float(stream.average_rate)
+            if writer is None:
+                writer = VideoWriter(out, stream.codec_context.width, stream.codec_context.height, fps)
+            last = offset
+            for frame in c.decode(stream):
+                t = offset + float(frame.pts * stream.time_base)
+                writer.write(frame.to_ndarray(format="bgr24"), t)
+                last = t
+        parts.append((name, offset, last))
+        offset = last + 1.0 / fps
+    writer.close(commit=True)
+    return parts
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    ap.add_argument("--out", type=Path, default=None, help="a folder to keep the MP4 and the report in")
+    args = ap.parse_args()
+    out = args.out or Path(tempfile.mkdtemp(prefix="routine_check_"))
+    out.mkdir(parents=True, exist_ok=True)
+    video = out / "back_quick_parts.mp4"
+    parts = cut_together(video)
+    print(f"cut together: {video} ({', '.join(f'{n} {a:.2f}-{b:.2f} s' for n, a, b in parts)})")
+    report = out / "routine.json"
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "posecheck", "routine", "back_quick", "--source", str(video),
+                           "--headless", "--no-drop", "--no-voice", "--no-save", "--json", str(report)],
+                          capture_output=True, text=True, env={**__import__("os").environ,
+                                                                "POSECHECK_HOME": str(out / "home")})
+    routine_s = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(f"routine failed: {proc.stderr}")
+    steps = json.loads(report.read_text())["steps"]
+    print(f"routine: {routine_s:.1f} s wall for {parts[-1][2]:.1f} s of video; ended by "
+          f"{json.loads(report.read_text())['summary']['ended_by']}")
+    print(f"{'step':<11} {'clip part (s)':>14} {'start_s':>8} {'end_s':>7} | {'reps':>9} {'good':>9} "
+          f"{'good hold s':>13} | {'d reps':>6} {'d hold s':>8}")
+    worst_reps = worst_hold = 0.0
+    for (name, ex), (_n, a, b), s in zip(CLIPS, parts, steps):
+        sm = score(ROOT / "sample_videos" / f"{name}.mp4", exercise=ex).summary
+        d_reps, d_hold = s["reps"] - sm.reps, s["good_hold_s"] - sm.good_hold_s
+        worst_reps, worst_hold = max(worst_reps, abs(d_reps)), max(worst_hold, abs(d_hold))
+        print(f"{ex:<11} {a:>6.2f}-{b:<6.2f} {s['start_s'] if s['start_s'] is not None else float('nan'):>8.2f} "
+              f"{s['end_s'] if s['end_s'] is not None else float('nan'):>7.2f} | {s['reps']:>4}/{sm.reps:<4} "
+              f"{s['good_reps']:>4}/{sm.good_reps:<4} {s['good_hold_s']:>6.1f}/{sm.good_hold_s:<6.1f} | "
+              f"{d_reps:>+6d} {d_hold:>+8.2f}")
+    for s in steps[len(CLIPS):]:
+        print(f"{s['exercise']:<11} {'(not in the clips)':>14}  skipped={s['skipped']}")
+    print(f"worst difference against score: {worst_reps:.0f} rep(s), {worst_hold:.2f} s of good hold "
+          f"(bar: 1 rep, 1 s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""The routine's window on a real X server (Xvfb): the step, its target, the breath pacer, the next step and the
+stop key beside the picture; S stops the session at once and the history says why."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from posecheck.history.db import History
+from posecheck.routine.panel import PANEL_W, STOP_BAR
+from posecheck.routine.session import STOPPED_ON_PAIN
+from routine_clip import DATA
+from test_live_window import SHOTS, pytestmark, read_xwd, xvfb  # noqa: F401 (the fixture, the skip)
+
+
+def _window(env, proc, name: str, timeout_s: float = 30.0):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and proc.poll() is None:
+        found = subprocess.run(["xdotool", "search", "--name", name], env=env, capture_output=True,
+                               text=True).stdout.split()
+        if found:
+            return found[0]
+        time.sleep(0.2)
+    raise AssertionError(proc.stderr.read() if proc.poll() is not None else "no window")
+
+
+def test_the_routine_window_shows_step_target_pacer_next_and_s_stops(xvfb, tmp_path):
+    display, framebuffer = xvfb
+    env = dict(os.environ, DISPLAY=display)
+    # The cobra clip alone: back_quick's first step (cat/cow) is due, the person does the cobra (step 2): the
+    # routine follows them to it, and the hold runs with its pacer; next comes the plank.
+    proc = subprocess.Popen([sys.executable, "-m", "posecheck", "routine", "back_quick", "--source",
+                             str(DATA / "cobra_hold_a.jsonl"), "--no-voice"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        win = _window(env, proc, "posecheck routine")
+        time.sleep(7.5)  # in the cobra hold (from ~2.8 s; followed after 2 s in position)
+        shot = read_xwd(framebuffer)
+        if SHOTS:
+            import cv2
+            cv2.imwrite(str(Path(SHOTS) / "routine_window.png"), shot)
+        subprocess.run(["xdotool", "windowfocus", "--sync", win], env=env, check=True, timeout=10)
+        subprocess.run(["xdotool", "key", "--window", win, "s"], env=env, check=True, timeout=10)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "(stop key (stop on pain))" in out and "Stopped on pain" in out
+    lit = np.argwhere(shot.sum(axis=2) > 0)
+    (y0, x0), (y1, x1) = lit.min(axis=0), lit.max(axis=0)
+    assert (x1 - x0 + 1, y1 - y0 + 1) == (640 + PANEL_W, 480)  # the picture and the panel beside it
+    panel = shot[y0:y1 + 1, x0 + 640:x1 + 1]
+    stop_bar = (np.abs(panel.astype(int) - STOP_BAR).sum(axis=2) == 0).sum()
+    assert stop_bar > PANEL_W * 30  # the stop key's bar
+    with History.open() as h:
+        (s,) = h.sessions()
+    assert s.ended_by == STOPPED_ON_PAIN and [p.exercise for p in s.parts if not p.skipped] == ["cobra"]
