@@ -124,6 +124,31 @@ def test_a_report_of_reps_has_the_reps_table_and_rep_timeline(tmp_path):
     assert "rep top" in page and "rep start" in page
 
 
+def still_report(sag_deg: float, path: str = "photo.jpg"):
+    spec = load_spec("plank")
+    info = SourceInfo(path, "image", W, H, 1.0, 1)
+    session = Session(spec, info)  # an image: the evaluator judges the one frame as it is
+    (pose,) = sequence(1.0, 1.0, lambda t: plank_points(sag_deg=sag_deg))
+    session.step(pose)
+    return build_report(session), spec
+
+
+def test_a_photo_report_has_no_durations_and_names_the_photo_s_fault():
+    report, spec = still_report(20.0)
+    assert report.frames[0].faults == ["hips_sagging"]
+    page = render_html(report, spec)
+    assert "one photo" in page and "Good-form hold" not in page and "Time in a fault" not in page
+    assert "Faults in the photo" in page and 'data-fault="hips_sagging"' in page and "No form faults" not in page
+    assert "out of range" in page and 'id="timeline"' not in page
+
+
+def test_every_text_from_the_input_is_escaped():
+    """Autoescape: a file name (or any text that comes from the input) is shown, never run as markup."""
+    report, spec = still_report(0.0, path='<img src=x onerror="alert(1)">&.jpg')
+    page = render_html(report, spec)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;&amp;.jpg" in page
+
+
 # --- a real browser ------------------------------------------------------------------------------------
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")

@@ -249,18 +249,24 @@ def _plot(spec: Spec, ser: _Series, measure: str, snaps: dict[str, Snapshot]) ->
 
 # --- the other parts ------------------------------------------------------------------------------------
 
-def _faults(report: Report, spec: Spec, snapshots: Sequence[Snapshot] | None) -> list[dict]:
-    """Every fault that happened, the spec's order first, with its worst moment's picture when there is one."""
+def _faults(report: Report, spec: Spec, snapshots: Sequence[Snapshot] | None, still: bool) -> list[dict]:
+    """Every fault that happened, the spec's order first, with its worst moment's picture when there is one.
+    A photo has no durations: its faults are those of its one frame."""
     s = report.summary
-    seen = [f for f in spec.fault_ids if f in s.fault_s or f in s.rep_faults]
-    seen += [f for f in list(s.fault_s) + list(s.rep_faults) if f not in seen]
+    if still:
+        happened = set(report.frames[0].faults) if report.frames else set()
+    else:
+        happened = set(s.fault_s) | set(s.rep_faults)
+    seen = [f for f in spec.fault_ids if f in happened]
+    seen += sorted(happened - set(seen))
     snaps = {sn.fault: sn for sn in snapshots or []}
     checks = {c.id: c for c in spec.checks}
     out = []
     for fid in seen:
         snap = snaps.get(fid)
         took, count = s.fault_s.get(fid), s.rep_faults.get(fid)
-        how_much = f"{took:.1f} s in total" if took else (f"{count} rep{'s' if count != 1 else ''}" if count else "")
+        how_much = ("in the photo" if still else f"{took:.1f} s in total" if took else
+                    f"{count} rep{'s' if count != 1 else ''}" if count else "")
         fig = {"id": fid, "cue": checks[fid].cue if fid in checks else (snap.cue if snap else fid),
                "how_much": how_much, "snap": snap, "src": "", "value": ""}
         if snap is not None:
@@ -276,11 +282,21 @@ def _still(report: Report, spec: Spec) -> dict | None:
     if not report.frames:
         return None
     f = report.frames[0]
+    judged = State(f.state) in (State.GOOD, State.FAULT, State.UNKNOWN)
     rows = []
     for m in spec.key_measures:
-        v, band = f.angles_deg.get(m), _band(spec, m)
-        ok = "" if v is None or not band else ("ok" if band[0] <= v <= band[1] else "bad")
-        rows.append({"measure": m, "value": v, "rule": _rule(band) if band else "", "ok": ok})
+        v, band, pos = f.angles_deg.get(m), _band(spec, m), _position_range(spec, m)
+        if band:
+            # Checks judge only in position: out of position, a check's range says nothing.
+            ok = "" if v is None or not judged else "ok" if band[0] <= v <= band[1] else "bad"
+            rule = _rule(band)
+        elif pos:
+            # A position measure: outside its range is not a fault, it is not being in the exercise position.
+            lo, hi = (-math.inf if pos[0] is None else pos[0]), (math.inf if pos[1] is None else pos[1])
+            ok, rule = ("" if v is None else "ok" if lo <= v <= hi else "out"), f"position: {_rule((lo, hi))}"
+        else:
+            ok, rule = "", ""
+        rows.append({"measure": m, "value": v, "rule": rule, "ok": ok})
     return {"state": State(f.state), "faults": f.faults, "rows": rows}
 
 
@@ -297,12 +313,13 @@ def render_html(report: Report, spec: Spec, snapshots: Iterable[Snapshot] | None
                  "rep_target": spec.reps.target if spec.reps else None,
                  "fault_s": s.state_s.get(State.FAULT, 0.0),
                  "judged_s": s.state_s.get(State.GOOD, 0.0) + s.state_s.get(State.FAULT, 0.0),
-                 "faults": _faults(report, spec, snaps_list)}
+                 }
     # The meter shows the best single hold: the target is reached by one hold, not by several added up.
     ctx["hold_pct"] = num(100 * min(s.best_hold_s / s.target_s, 1.0), 0) if s.target_s else "0"
     ctx["rep_pct"] = num(100 * min(s.good_reps / ctx["rep_target"], 1.0), 0) if ctx["rep_target"] else "0"
     ctx["still_mode"] = src.kind == "image" or len(report.frames) <= 1
     ctx["still"] = _still(report, spec) if ctx["still_mode"] else None
+    ctx["faults"] = _faults(report, spec, snaps_list, still=src.kind == "image")
     if not ctx["still_mode"]:
         ser = _Series(report)
         judged = [c.measure for c in spec.checks] + ([spec.reps.measure] if spec.reps else [])
