@@ -9,6 +9,7 @@ from click.testing import CliRunner
 import posecheck
 from conftest import REAL_DATA, SAMPLES
 from posecheck.cli.main import main
+from posecheck.cli.schema import SCHEMAS
 from posecheck.core.landmarks import SourceInfo
 from posecheck.core.specs import load_spec
 from posecheck.report.model import Report
@@ -30,6 +31,13 @@ def report_schema():
 
 def validate(report_json: dict, schema: dict) -> None:
     jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(report_json)
+
+
+@pytest.mark.parametrize("kind", sorted(SCHEMAS))
+def test_every_schema_printed_is_valid_json_schema_with_no_undeclared_keys(kind):
+    schema = printed_schema(kind)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema.get("additionalProperties") is False  # extra="forbid": an unknown key is an error
 
 
 def test_spec_schema_is_valid_and_every_shipped_spec_matches_it():
