@@ -75,6 +75,11 @@ class Scale:
         f = min(max((v - self.d0) / (self.d1 - self.d0), 0.0), 1.0)
         return self.r0 + (self.r1 - self.r0) * f
 
+    def array(self, v: np.ndarray) -> np.ndarray:
+        """__call__ over an array at once (plot lines have a point per frame)."""
+        f = np.clip((np.asarray(v, dtype=float) - self.d0) / (self.d1 - self.d0), 0.0, 1.0)
+        return self.r0 + (self.r1 - self.r0) * f
+
     @property
     def span(self) -> float:
         """The length of the range in drawing units."""
@@ -129,7 +134,7 @@ def hline(svg: Svg, x0: float, x1: float, yy: float, colour: str, label: str = "
 def decimate(t: np.ndarray, v: np.ndarray, x: Scale) -> list[list[tuple[float, float]]]:
     """Polylines (split at unknown values) with at most a min and a max point per pixel column."""
     n = len(t)
-    xs = np.array([x(tt) for tt in t]) if n else np.array([])
+    xs = x.array(t) if n else np.array([])
     cols = np.floor(xs - x.r0).astype(int) if n else np.array([], int)
     lines: list[list[tuple[float, float]]] = []
     cur: list[tuple[float, float]] = []
@@ -162,7 +167,8 @@ def path_d(lines: list[list[tuple[float, float]]], y: Scale) -> str:
     for line in lines:
         if len(line) == 1:
             line = [line[0], (line[0][0] + 0.8, line[0][1])]
-        out.append("M" + "L".join(f"{px:.1f},{y(v):.1f}" for px, v in line))
+        ys = y.array([v for _, v in line])
+        out.append("M" + "L".join(f"{px:.1f},{py:.1f}" for (px, _), py in zip(line, ys)))
     return "".join(out)
 
 
