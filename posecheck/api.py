@@ -57,7 +57,8 @@ def score_stream(stream: PoseStream, spec: Spec, progress: ProgressFn | None = N
 def score(path: str | os.PathLike, exercise: str | Spec = "plank", *, model: str | os.PathLike | None = None,
           model_complexity: int = 1, specs_dirs=None, progress: ProgressFn | None = None,
           json: str | os.PathLike | None = None, html: str | os.PathLike | None = None,
-          annotated_video: str | os.PathLike | None = None, csv: str | os.PathLike | None = None) -> Report:
+          annotated_video: str | os.PathLike | None = None, csv: str | os.PathLike | None = None,
+          labels: str = "words") -> Report:
     """Score a video, still image or landmark recording against an exercise spec; returns the report.
 
     `path` may take a part of a video or recording, ``"clip.mp4@3-9"`` (seconds of its own clock; times in
@@ -66,7 +67,8 @@ def score(path: str | os.PathLike, exercise: str | Spec = "plank", *, model: str
     ExerciseNotRecognised when it is none of the known ones). Optional outputs, each written atomically:
     `json` (the report), `html` (a self-contained page with plots and a snapshot of each fault at its worst),
     `annotated_video` (.mp4/.avi: the input with skeleton, angles, state, cues and timer drawn in; an image
-    name for a still image), `csv` (one row per frame: time, state, faults, every angle).
+    name for a still image), `csv` (one row per frame: time, state, faults, every angle). `labels`: the
+    annotated video labels joints in "words" ("hips 14 deg low") or by "measures" name (a coach's view).
     """
     outputs = dict(json=json, html=html, annotated_video=annotated_video, csv=csv)
     for out in outputs.values():
@@ -84,16 +86,16 @@ def score(path: str | os.PathLike, exercise: str | Spec = "plank", *, model: str
     with stream:
         # With auto, the progress bar followed the model run; replaying the poses found is quick.
         return score_outputs(stream, spec, progress=None if detection else progress, detection=detection,
-                             **outputs)
+                             labels=labels, **outputs)
 
 
 def score_outputs(stream: PoseStream, spec: Spec, *, progress: ProgressFn | None = None, json=None, html=None,
-                  annotated_video=None, csv=None, detection=None) -> Report:
+                  annotated_video=None, csv=None, detection=None, labels: str = "words") -> Report:
     """Judge an open stream and write the requested outputs (see `score`). Nothing is written when scoring
     fails; a Ctrl-C still writes the outputs of the part scored, the report marked partial."""
 
     keeper = SnapshotKeeper(spec, stream.info) if html else None
-    writer = AnnotatedVideoWriter(annotated_video, spec, stream.info) if annotated_video else None
+    writer = AnnotatedVideoWriter(annotated_video, spec, stream.info, labels) if annotated_video else None
     sinks = [s for s in (keeper, writer) if s is not None]
 
     def on_step(frame, pose, step) -> None:

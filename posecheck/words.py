@@ -22,7 +22,7 @@ from posecheck.core.specs import Spec
 
 __all__ = ["STATE_WORDS", "state_word", "fault_words", "rep_text", "set_started_text", "set_ended_text",
            "hold_target_text", "event_text", "spoken", "seconds_spoken", "verdict",
-           "not_judged_verdict", "photo_verdict"]
+           "not_judged_verdict", "photo_verdict", "measure_phrase", "MEASURE_WORDS", "LABEL_STYLES"]
 
 STATE_WORDS: dict[State, str] = {
     State.GOOD: "good form",
@@ -123,3 +123,56 @@ def photo_verdict(state: State, spec: Spec) -> str:
         State.SETUP: f"not recognised as {spec.title.lower()}: the person is not in position",
         State.UNKNOWN: "cannot judge: not enough of the body is visible",
     }.get(State(state), "no person in the photo")
+
+
+# --- measures as a person reads them ------------------------------------------------------------------------
+
+LABEL_STYLES = ("words", "measures")  # how the overlay labels the joints: for the person, or for the coach
+
+# What each measure is about, in words ("hips", "head"): the coach's view and the data keep the measure's name.
+MEASURE_WORDS = {
+    "elbow": "elbows", "shoulder": "shoulders", "hip": "hips", "knee": "knees", "neck": "neck",
+    "body_line": "body line", "body_sag": "hips", "hip_sag": "hips", "head_drop": "head", "pelvis_lift": "hips",
+    "hands_forward": "hands", "elbows_forward": "elbows", "torso_incline": "chest", "thigh_incline": "thighs",
+    "shin_incline": "shins", "legs_incline": "legs", "upper_arm_incline": "upper arms",
+    "forearm_incline": "forearms", "face_down": "face",
+}
+
+STRAIGHT_WITHIN_DEG = 15.0  # a joint within this of 180 deg reads as "straight" (MediaPipe reads ~170 for straight)
+IN_LINE_WITHIN_DEG = 3.0  # a signed deviation this small reads as "in line"
+
+# Signed measures: the words for + and for - (geometry.py gives each sign's meaning).
+_SIGNED = {
+    "body_sag": ("low", "high"), "hip_sag": ("low", "high"), "head_drop": ("low", "high"),
+    "pelvis_lift": ("up", "down"), "hands_forward": ("ahead of the shoulders", "behind the shoulders"),
+    "elbows_forward": ("ahead of the shoulders", "behind the shoulders"), "face_down": ("down", "up"),
+}
+_STRAIGHT = {"elbow": "arms", "knee": "legs", "body_line": "body", "hip": "hips"}
+_INCLINE = ("torso_incline", "thigh_incline", "shin_incline", "legs_incline", "upper_arm_incline",
+            "forearm_incline")
+
+
+def measure_phrase(measure: str, value_deg: float) -> str:
+    """One measure's value as a person reads it: "hips 14 deg low", "arms straight", "knees bent 90 deg".
+
+    Unknown (NaN) is "<part> not seen"."""
+    part = MEASURE_WORDS.get(measure, measure.replace("_", " "))
+    if value_deg != value_deg:
+        return f"{part} not seen"
+    v = float(value_deg)
+    if measure in _SIGNED:
+        plus, minus = _SIGNED[measure]
+        if abs(v) < IN_LINE_WITHIN_DEG and measure in ("hands_forward", "elbows_forward"):
+            return f"{part} under the shoulders"
+        if abs(v) < IN_LINE_WITHIN_DEG and measure not in ("pelvis_lift", "face_down"):
+            return f"{part} in line"
+        return f"{part} {abs(v):.0f} deg {plus if v >= 0 else minus}"
+    if measure in _STRAIGHT:
+        if v >= 180.0 - STRAIGHT_WITHIN_DEG:
+            return f"{_STRAIGHT[measure]} straight"
+        return f"{part} bent {180.0 - v:.0f} deg" if measure != "body_line" else f"body bent {180.0 - v:.0f} deg"
+    if measure in _INCLINE:
+        if abs(v) < IN_LINE_WITHIN_DEG:
+            return f"{part} level"
+        return f"{part} {abs(v):.0f} deg {'up' if v > 0 else 'down'}"
+    return f"{part} {v:.0f} deg"

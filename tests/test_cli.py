@@ -33,7 +33,7 @@ def test_score_prints_summary_and_writes_the_contract_report(plank_recording, tm
     out = tmp_path / "r.json"
     assert run(["score", str(plank_recording), "--exercise", "plank", "--json", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "Good-form hold" in text and "hips_sagging" in text and "lift them" in text
+    assert "Good-form hold" in text and "hips sagging" in text and "lift them" in text
     r = json.loads(out.read_text())
     assert r["schema"] == "posecheck.report/1" and r["exercise"] == "plank"
     assert set(r["source"]) >= {"path", "width", "height", "fps", "frames", "duration_s"}

@@ -65,7 +65,7 @@ def test_folder_scores_every_file_reports_the_bad_one_and_exits_2(session_folder
     assert table[0].split() == ["file", "good", "hold", "reps", "main", "fault"]
     row = {line.split()[0]: line for line in table[2:6]}
     assert "FAILED" in row["broken.jsonl"] and "line 41" in row["broken.jsonl"]
-    assert "hips_sagging" in row["monday.jsonl"] and "none" in row["tuesday.jsonl"]
+    assert "hips sagging" in row["monday.jsonl"] and "none" in row["tuesday.jsonl"]
     assert "3 of 4 scored; 1 failed" in text.out
     assert "[4/4]" in text.err  # progress lines, one per file as it finishes
     for name in ("monday", "tuesday", "wednesday"):

@@ -1,4 +1,5 @@
-"""The live window on a real X server (Xvfb): it opens, draws the coaching overlay, and quits on `q`.
+"""The live window on a real X server (Xvfb): it opens, draws the coaching overlay, and quits on `q`; at
+640x480 and full screen on 1920x1080 the cue sits inside the picture in letters 1/12 of its height.
 
 Needs Debian's xvfb and xdotool (.ci/run installs them); skipped with the reason when they are absent.
 The screenshot is read from Xvfb's own framebuffer file (-fbdir, XWD format): no screenshot tool needed.
@@ -38,31 +39,32 @@ def read_xwd(path: Path) -> np.ndarray:
     return (px[:, :, :3] if byte_order == 0 else px[:, :, 3:0:-1]).copy()  # LSBFirst: B, G, R, X
 
 
-@pytest.fixture
-def xvfb(tmp_path):
+@pytest.fixture(params=["1024x768", "1920x1080"])
+def xvfb(tmp_path, request):
     fbdir = tmp_path / "fb"
     fbdir.mkdir()
     r, w = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "1024x768x24", "-fbdir", str(fbdir),
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", f"{request.param}x24", "-fbdir", str(fbdir),
                              "-nolisten", "tcp"], pass_fds=(w,), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     os.close(w)
     with os.fdopen(r) as f:
         display = ":" + f.readline().strip()
     try:
-        yield display, fbdir / "Xvfb_screen0"
+        yield display, fbdir / "Xvfb_screen0", request.param
     finally:
         proc.terminate()
         proc.wait(10)
 
 
 def test_the_window_shows_the_coaching_overlay_and_q_quits(xvfb, tmp_path):
-    display, framebuffer = xvfb
+    display, framebuffer, screen = xvfb
+    full = screen == "1920x1080"  # the large screen: the window full screen, the 640x480 picture drawn at 1440x1080
     rec = write_recording(tmp_path / "sag.jsonl", sag_plank, 24.0)
     env = dict(os.environ, DISPLAY=display)
     proc = subprocess.Popen([sys.executable, "-m", "posecheck", "live", "-e", "plank", "--source", str(rec),
-                             "--no-voice", "--json", str(tmp_path / "r.json")], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                             "--no-voice", "--json", str(tmp_path / "r.json")] + (["--fullscreen"] if full else []),
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         win = None
         deadline = time.monotonic() + 30
@@ -72,11 +74,14 @@ def test_the_window_shows_the_coaching_overlay_and_q_quits(xvfb, tmp_path):
             win = found[0] if found else None
             time.sleep(0.2)
         assert win is not None, proc.stderr.read() if proc.poll() is not None else "no window"
-        time.sleep(5.6)  # into the sag: the cue is on screen from 5.5 s of the recording
+        if full:
+            # Xvfb has no window manager to carry out "full screen": do its part, size the window to the screen.
+            subprocess.run(["xdotool", "windowsize", win, "1920", "1080"], env=env, check=True, timeout=10)
+        time.sleep(5.9)  # into the sag: the cue is on screen from 5.5 s of the recording
         shot = read_xwd(framebuffer)
         if SHOTS:
             import cv2
-            cv2.imwrite(str(Path(SHOTS) / "live_window.png"), shot)
+            cv2.imwrite(str(Path(SHOTS) / f"live_window_{screen}.png"), shot)
         subprocess.run(["xdotool", "windowfocus", "--sync", win], env=env, check=True, timeout=10)
         subprocess.run(["xdotool", "key", "--window", win, "q"], env=env, check=True, timeout=10)
         out, err = proc.communicate(timeout=30)
@@ -85,11 +90,21 @@ def test_the_window_shows_the_coaching_overlay_and_q_quits(xvfb, tmp_path):
             proc.kill()
     assert proc.returncode == 0, err
     assert "Session summary: Plank" in out and "(quit)" in out
-    # The window holds the picture: 640x480, a state bar across its top (good green or fault red).
-    bar = [c for c in (STATE_COLORS["good"], STATE_COLORS["fault"])
-           if (np.abs(shot.astype(int) - c).sum(axis=2) == 0).sum() > 640 * 20]
-    assert bar, "no state bar on screen"
-    lit = np.argwhere(shot.sum(axis=2) > 0)
-    (y0, x0), (y1, x1) = lit.min(axis=0), lit.max(axis=0)
-    assert (x1 - x0 + 1, y1 - y0 + 1) == (640, 480)
     assert (tmp_path / "r.json").exists()
+    # The picture: the state bar across its top (fault red during the sag) marks its width and top.
+    bar = np.argwhere((np.abs(shot.astype(int) - STATE_COLORS["fault"]).sum(axis=2) == 0))
+    assert len(bar) > 640 * 20, "no fault-red state bar on screen"
+    (top, left), right = bar.min(axis=0), bar[:, 1].max()
+    width = right - left + 1
+    height = round(width * 3 / 4)  # the picture keeps the source's 4:3
+    assert (width, height) == ((1440, 1080) if full else (640, 480))
+    # The cue: a box inside the picture, its letters (white on the box) about 1/12 of the picture's height.
+    box = np.argwhere((np.abs(shot.astype(int) - (30, 30, 160)).sum(axis=2) == 0))
+    assert len(box) > 0, "no cue on screen"
+    (y0, x0), (y1, x1) = box.min(axis=0), box.max(axis=0)
+    assert left <= x0 and x1 <= right and top <= y0 and y1 < top + height
+    inside = shot[y0:y1 + 1, x0:x1 + 1]
+    rows = np.flatnonzero((inside.min(axis=2) > 200).any(axis=1))  # rows with white letters
+    letter_rows = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)  # one run per line of text
+    tallest = max(len(r) for r in letter_rows)
+    assert tallest >= height / 12 * 0.9, (tallest, height)

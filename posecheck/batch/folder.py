@@ -16,6 +16,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable
 
+from posecheck import words
 from posecheck.api import score
 from posecheck.core.detect import ExerciseNotRecognised
 from posecheck.errors import PosecheckError, SourceOpenError
@@ -83,10 +84,10 @@ def output_names(paths: list[Path]) -> dict[Path, str]:
 def _main_fault(summary) -> str:
     if summary.fault_s:
         f, s = max(summary.fault_s.items(), key=lambda kv: kv[1])
-        return f"{f} ({s:.1f} s)"
+        return f"{words.fault_words(None, [f])} ({s:.1f} s)"
     if summary.rep_faults:
         f, n = max(summary.rep_faults.items(), key=lambda kv: kv[1])
-        return f"{f} ({n} rep{'s' if n != 1 else ''})"
+        return f"{words.fault_words(None, [f])} ({n} rep{'s' if n != 1 else ''})"
     return ""
 
 

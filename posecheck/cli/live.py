@@ -35,14 +35,18 @@ from posecheck.report.model import write_json
 @click.option("--no-drop", is_flag=True,
               help="With --source: judge every frame as fast as possible instead of in real time "
                    "(same frames as `posecheck score`).")
-@click.option("--no-mirror", is_flag=True, help="Show the camera image as the camera sees it (not mirrored).")
-@click.option("--no-timings", is_flag=True, help="Hide the per-stage times on screen.")
+@click.option("--no-mirror", is_flag=True,
+              help="Show the camera image as the camera sees it (by default a camera is mirrored, a video never).")
+@click.option("--fullscreen", is_flag=True, help="Open the window full screen (it is resizable either way).")
+@click.option("--labels", type=click.Choice(["words", "measures"]), default="words", show_default=True,
+              help="Label the joints in words (\"hips 14 deg low\") or by measure name (body_sag 14), for a coach.")
+@click.option("--stats", is_flag=True, help="Show developer figures on screen: FPS, time per stage, the clock.")
 @click.option("--no-save", is_flag=True, help="Do not save this session to the history (`posecheck history`).")
 @model_option
 @complexity_option
 @specs_option
 def live(exercise, camera, source, headless, json_path, record_path, video_path, voice, no_drop, no_mirror,
-         no_timings, no_save, model, model_complexity, specs_dirs):
+         fullscreen, labels, stats, no_save, model, model_complexity, specs_dirs):
     """Coach one exercise live: camera guidance, cues on screen and spoken, a good-form hold timer, sets.
 
     \b
@@ -50,9 +54,10 @@ def live(exercise, camera, source, headless, json_path, record_path, video_path,
     posecheck live -e plank --camera 1 --json session.json
     posecheck live -e plank --source sample_videos/plank_sag_a.mp4 --headless
 
-    The window shows the mirrored image with the skeleton, key angles at their joints, the state by colour
-    (green good, red fault, grey setting up), the active cue, the hold timer against the target, reps, FPS
-    and the time per stage. Keys: q or Esc quit, space pause, r reset the set. Before judging, the person
+    The window (resizable; --fullscreen) shows the picture (a camera's mirrored) with the skeleton, the
+    key joints labelled in words, the state by colour and in words (green good form, red fault, grey not in
+    position), the active cue in large letters, the hold timer against the target, reps (--stats adds FPS
+    and the time per stage). Keys: q or Esc quit, space pause, r reset the set. Before judging, the person
     is guided into view ("Turn sideways to the camera", "Step back: your feet are out of view"); the timer
     starts only once they are in position, and counts good-form seconds only. Leaving the position ends a
     set; getting back into it starts the next. On exit (Ctrl-C too) a summary per set is printed, and the
@@ -62,6 +67,8 @@ def live(exercise, camera, source, headless, json_path, record_path, video_path,
 
     if camera is not None and source is not None:
         raise PosecheckError("give either --camera INDEX or --source VIDEO, not both")
+    if headless and (fullscreen or stats or labels != "words"):
+        raise click.UsageError("--fullscreen, --stats and --labels are for the window: leave out --headless")
     if no_drop and source is None:
         raise PosecheckError("--no-drop is for --source VIDEO: a camera cannot wait for the judge")
     spec = load_spec(exercise, list(specs_dirs))
@@ -69,7 +76,7 @@ def live(exercise, camera, source, headless, json_path, record_path, video_path,
         if p:
             check_writable(p)
     started_at = now_iso()
-    display = None if headless else WindowDisplay(f"posecheck live: {spec.title}")
+    display = None if headless else WindowDisplay(f"posecheck live: {spec.title}", fullscreen=fullscreen)
     frames = open_live_frames(source, camera if camera is not None else 0, realtime=not no_drop)
     info = frames.info
     what = f"camera {camera or 0}" if source is None else source
@@ -91,7 +98,7 @@ def live(exercise, camera, source, headless, json_path, record_path, video_path,
     try:
         result = run_live(spec, frames, model=model, model_complexity=model_complexity, display=display,
                           voice=choice.voice, on_event=on_event, record_path=record_path, video_path=video_path,
-                          mirror=not no_mirror, show_timings=not no_timings)
+                          mirror=False if no_mirror else None, stats=stats, labels=labels)
     finally:
         if choice.voice is not None:
             choice.voice.close()

@@ -41,6 +41,9 @@ from posecheck.report.text import summary_text
                    "and a picture of each fault at its worst.")
 @click.option("--annotated-video", "video_path", type=click.Path(dir_okay=False),
               help="Write the input with skeleton, angles, state, cues and timer drawn in (.mp4 or .avi).")
+@click.option("--labels", type=click.Choice(["words", "measures"]), default="words", show_default=True,
+              help="With --annotated-video: label the joints in words (\"hips 14 deg low\") or by measure name "
+                   "(body_sag 14), for a coach.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False),
               help="Write one row per frame: time, state, faults and every angle.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
@@ -53,7 +56,7 @@ from posecheck.report.text import summary_text
 @complexity_option
 @specs_option
 @quiet_option
-def score(input, exercise, json_path, html_path, video_path, csv_path, out_dir, jobs, save, model,
+def score(input, exercise, json_path, html_path, video_path, labels, csv_path, out_dir, jobs, save, model,
           model_complexity, specs_dirs, quiet):
     """Judge INPUT (a video, a still image, a landmark recording, or a folder of them) against an exercise.
 
@@ -83,6 +86,8 @@ def score(input, exercise, json_path, html_path, video_path, csv_path, out_dir, 
         return
     if jobs is not None:
         raise click.UsageError("--jobs is for a folder INPUT")
+    if labels != "words" and not video_path:
+        raise click.UsageError("--labels is for the drawing of --annotated-video: give --annotated-video FILE")
     if out_dir:
         name = output_names([Path(input)])[Path(input)]
         Path(out_dir).mkdir(parents=True, exist_ok=True)
@@ -95,12 +100,13 @@ def score(input, exercise, json_path, html_path, video_path, csv_path, out_dir, 
         report = api_score(input, target,
                            model=model, model_complexity=model_complexity, specs_dirs=list(specs_dirs),
                            progress=bar, json=json_path, html=html_path, annotated_video=video_path,
-                           csv=csv_path)
+                           csv=csv_path, labels=labels)
     finally:
         bar.close()
     if report.detection is not None:
         click.echo(Detection(**report.detection.model_dump()).describe())
-    click.echo(summary_text(report))
+    spec = target if not isinstance(target, str) else load_exercise(report.exercise, specs_dirs)
+    click.echo(summary_text(report, spec=spec))
     for what, path in (("Report", json_path), ("HTML report", html_path), ("Annotated video", video_path),
                        ("Per-frame CSV", csv_path)):
         if path:

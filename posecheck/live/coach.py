@@ -22,13 +22,11 @@ frame dropped because the loop fell behind simply makes a longer step in time.
 from __future__ import annotations
 
 import math
-import os
 import queue
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from typing import Callable
 
 import numpy as np
 
@@ -40,11 +38,12 @@ from posecheck.core.guidance import Framing, FramingGuide
 from posecheck.core.landmarks import Pose
 from posecheck.core.session import Session, Step
 from posecheck.core.specs import Spec
-from posecheck.errors import PosecheckError, SourceError
+from posecheck.errors import SourceError
 from posecheck.io.estimators import PoseEstimator, create_estimator
 from posecheck.io.frames import Frame
 from posecheck.io.live_frames import NewestFrameReader, open_live_frames
 from posecheck.io.recording import RecordingHeader, RecordingWriter
+from posecheck.live.display import Display, FrameCollector, WindowDisplay, fit_to_canvas
 from posecheck.live.voice import Priority, Voice
 from posecheck.render.annotators import HudAnnotator, Overlay
 from posecheck.render.video import VideoWriter
@@ -299,83 +298,6 @@ class LiveStats:
                 f"per frame (ms): {stages}{lat}")
 
 
-# --- where frames are shown ------------------------------------------------------------------------------
-
-
-class Display(Protocol):
-    def show(self, image: np.ndarray) -> int | None:
-        """Show the image; returns the key pressed (or None)."""
-
-    def poll(self, wait_ms: int = 30) -> int | None:
-        """Keys only (while paused)."""
-
-    def close(self) -> None: ...
-
-
-class WindowDisplay:
-    """An OpenCV window; closing it with the mouse counts as quitting."""
-
-    def __init__(self, title: str = "posecheck live"):
-        if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-            raise PosecheckError("no display to open the window on (DISPLAY is not set); "
-                                 "use --headless, or run under a desktop session")
-        import cv2
-
-        self._cv2 = cv2
-        self.title = title
-        self._opened = False
-
-    def show(self, image: np.ndarray) -> int | None:
-        cv2 = self._cv2
-        if not self._opened:
-            # GUI_NORMAL: no Qt toolbar or status bar, only the picture.
-            cv2.namedWindow(self.title, cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL)
-            self._opened = True
-        cv2.imshow(self.title, image)
-        return self.poll(1)
-
-    def poll(self, wait_ms: int = 30) -> int | None:
-        cv2 = self._cv2
-        key = cv2.waitKey(wait_ms)
-        if self._opened and cv2.getWindowProperty(self.title, cv2.WND_PROP_VISIBLE) < 1:
-            return 27  # the window was closed
-        return None if key < 0 else key & 0xFF
-
-    def close(self) -> None:
-        if self._opened:
-            self._cv2.destroyWindow(self.title)
-            self._cv2.waitKey(1)
-            self._opened = False
-
-
-class FrameCollector:
-    """A display that keeps what would have been shown (tests, snapshots, benchmarks).
-
-    `keys` maps the number of the frame shown (1-based) to the key "pressed" right after it; `poll_keys`
-    are pressed in turn while paused. `keep_every=0` keeps no images (drawing cost only)."""
-
-    def __init__(self, keys: dict[int, int] | None = None, poll_keys: list[int] | None = None,
-                 keep_every: int = 1):
-        self.images: list[np.ndarray] = []
-        self.keys = dict(keys or {})
-        self.poll_keys = list(poll_keys or [])
-        self.keep_every = keep_every
-        self.shown = 0
-
-    def show(self, image: np.ndarray) -> int | None:
-        if self.keep_every and self.shown % self.keep_every == 0:
-            self.images.append(image.copy())
-        self.shown += 1
-        return self.keys.pop(self.shown, None)
-
-    def poll(self, wait_ms: int = 30) -> int | None:
-        time.sleep(wait_ms / 1000.0)
-        return self.poll_keys.pop(0) if self.poll_keys else None
-
-    def close(self) -> None:
-        pass
-
-
 class _VideoSaver:
     """The camera's frames, as seen, to a video (H.264 .mp4) on a writer thread: encoding must not slow the loop.
 
@@ -495,8 +417,8 @@ class LiveResult:
 def run_live(spec: Spec, frames: NewestFrameReader, *, estimator: PoseEstimator | None = None,
              model=None, model_complexity: int = 1, display: Display | None = None,
              voice: Voice | None = None, on_event: Callable[[LiveEvent], None] | None = None,
-             record_path=None, video_path=None, mirror: bool = True, show_timings: bool = True,
-             stall_s: float = 5.0, max_s: float | None = None, coach: Coach | None = None,
+             record_path=None, video_path=None, mirror: bool | None = None, stats: bool = False,
+             labels: str = "words", stall_s: float = 5.0, max_s: float | None = None, coach: Coach | None = None,
              warm_up: bool = True, pipeline: bool = True) -> LiveResult:
     """Coach one live session until the input ends, the person quits (q / Esc / closing the window), Ctrl-C,
     or the camera stops delivering frames for `stall_s`. Always returns the session's report.
@@ -504,6 +426,9 @@ def run_live(spec: Spec, frames: NewestFrameReader, *, estimator: PoseEstimator 
     `frames` comes from `open_live_frames()`. Without a `display` nothing is drawn (headless). `estimator`
     defaults to the bundled model (not used for a landmark recording). `max_s` stops after that much source
     time (benchmarks). `pipeline` runs the model on its own thread, a frame ahead (see _PoseWorker).
+    `mirror` flips the picture like a mirror; by default a camera's only (a file's captions must not read
+    backwards). `stats` shows the developer figures (FPS, time per stage, the source's clock). `labels`:
+    "words" ("hips 14 deg low") or "measures" (the measure names, for a coach).
     """
     info = frames.info
     est = estimator
@@ -516,7 +441,11 @@ def run_live(spec: Spec, frames: NewestFrameReader, *, estimator: PoseEstimator 
     reset_in_set: list[bool] = []
     coach = coach or Coach(spec)
     guide = FramingGuide(info.width, info.height)
-    overlay = Overlay(spec, info.width, info.height, mirror=mirror) if display is not None else None
+    if mirror is None:
+        mirror = info.kind == "camera"
+    overlay = Overlay(spec, info.width, info.height, mirror=mirror, labels=labels) if display is not None else None
+    canvas_size = getattr(display, "canvas_size", lambda: None)
+    show_stats = stats
     stats = LiveStats()
     canvas = None
     recorder = writer = None
@@ -607,11 +536,13 @@ def run_live(spec: Spec, frames: NewestFrameReader, *, estimator: PoseEstimator 
                     if canvas is None:
                         canvas = np.full((info.height, info.width, 3), 40, np.uint8)
                     image = canvas.copy()
-                timings = stats.recent_ms() if show_timings else None
+                # Drawn at the size the window shows it: the text stays sharp in a large window.
+                image = fit_to_canvas(image, canvas_size())
+                fps = stats.recent_fps if stats.frames > 1 else None
                 image = overlay.annotate(
-                    image, pose, step.frame, coach.cue.text if coach.cue else None, stats.recent_fps
-                    if stats.frames > 1 else None, coach.hud_lines(), guidance=coach.guidance,
-                    banner=coach.banner(pose.t_s), timings_ms=timings)
+                    image, pose, step.frame, coach.cue.text if coach.cue else None, fps if show_stats else None,
+                    coach.hud_lines(), guidance=coach.guidance, banner=coach.banner(pose.t_s),
+                    timings_ms=stats.recent_ms() if show_stats else None, clock=show_stats)
                 t_e = clock()
                 key = display.show(image)
                 last_image = image

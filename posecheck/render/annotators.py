@@ -11,13 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from posecheck import words
 from posecheck.core.evaluation import FrameResult
 from posecheck.core.events import State
 from posecheck.core.geometry import to_pixels
 from posecheck.core.landmarks import SKELETON, Landmark, Pose
 
 __all__ = ["STATE_COLORS", "SkeletonAnnotator", "AngleAnnotator", "HudAnnotator", "Overlay", "MEASURE_ANCHOR",
-           "draw_text", "MeasureAnnotator", "MEASURE_GEOMETRY"]
+           "draw_text", "MeasureAnnotator", "MEASURE_GEOMETRY", "text_scale", "fit_lines", "text_box"]
 
 # BGR
 STATE_COLORS = {
@@ -92,17 +93,127 @@ class SkeletonAnnotator:
         return image
 
 
+def text_scale(letter_px: float, thickness: int = 2) -> float:
+    """The font scale of FONT_HERSHEY_SIMPLEX whose capital letters are `letter_px` tall."""
+    cv2 = _cv2()
+    (_, h), _ = cv2.getTextSize("H", cv2.FONT_HERSHEY_SIMPLEX, 1.0, thickness)
+    return max(letter_px, 1.0) / h
+
+
+def _thickness(letter_px: float) -> int:
+    return max(1, int(round(letter_px / 11)))
+
+
+def wrap_to_width(text: str, scale: float, thickness: int, width: int, max_lines: int = 2) -> list[str]:
+    """Words in at most `max_lines` lines no wider than `width` at this scale, the lines as even as possible
+    ("Hips are sagging:" / "lift them", not "Hips are sagging: lift" / "them"). When the text cannot fit,
+    the widest line overflows: the caller shrinks the scale then."""
+    cv2 = _cv2()
+
+    def width_of(line: str) -> int:
+        return cv2.getTextSize(line, cv2.FONT_HERSHEY_SIMPLEX, scale, thickness)[0][0]
+
+    ws = text.split()
+    if not ws:
+        return [""]
+    if width_of(text) <= width or max_lines <= 1 or len(ws) == 1:
+        return [text]
+    if max_lines == 2:
+        splits = [(" ".join(ws[:i]), " ".join(ws[i:])) for i in range(1, len(ws))]
+        # Prefer a split after punctuation when it is no more than a little wider.
+        best = min(splits, key=lambda ab: max(width_of(ab[0]), width_of(ab[1])))
+        limit = max(width_of(best[0]), width_of(best[1])) * 1.15
+        for ab in splits:
+            if ab[0][-1] in ":;,." and max(width_of(ab[0]), width_of(ab[1])) <= min(limit, width):
+                return list(ab)
+        return list(best)
+    lines: list[str] = []
+    for word in ws:
+        if lines and (width_of(lines[-1] + " " + word) <= width or len(lines) >= max_lines):
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def fit_lines(text: str, width: int, letter_px: float, min_letter_px: float,
+              max_lines: int = 2) -> tuple[list[str], float, int]:
+    """The text in at most `max_lines` lines of `width`, letters `letter_px` tall, shrunk (not below
+    `min_letter_px`) only when it cannot fit: (lines, scale, thickness)."""
+    cv2 = _cv2()
+    px = letter_px
+    while True:
+        th = _thickness(px)
+        scale = text_scale(px, th)
+        lines = wrap_to_width(text, scale, th, width, max_lines)
+        widest = max(cv2.getTextSize(line, cv2.FONT_HERSHEY_SIMPLEX, scale, th)[0][0] for line in lines)
+        if widest <= width or px <= min_letter_px:
+            return lines, scale, th
+        px = max(px * 0.92, min_letter_px)
+
+
+def text_box(image: np.ndarray, lines: list[str], top: int, scale: float, thickness: int, color, bg,
+             pad: int, x_center: int | None = None) -> tuple[int, int, int, int]:
+    """Lines of text centred on a filled box whose top is `top`; returns the box (x0, y0, x1, y1)."""
+    cv2 = _cv2()
+    font = cv2.FONT_HERSHEY_SIMPLEX
+    H, W = image.shape[:2]
+    sizes = [cv2.getTextSize(line, font, scale, thickness)[0] for line in lines]
+    letter = cv2.getTextSize("H", font, scale, thickness)[0][1]
+    gap = int(letter * 0.45)
+    w = max(sz[0] for sz in sizes) + 2 * pad
+    h = len(lines) * letter + (len(lines) - 1) * gap + 2 * pad
+    cx = W // 2 if x_center is None else x_center
+    x0 = int(max(0, min(cx - w // 2, W - w)))
+    y0 = int(max(0, min(top, H - h)))
+    cv2.rectangle(image, (x0, y0), (x0 + w, y0 + h), bg, -1)
+    y = y0 + pad + letter
+    for line, (lw, _) in zip(lines, sizes):
+        cv2.putText(image, line, (x0 + (w - lw) // 2, y), font, scale, color, thickness, cv2.LINE_AA)
+        y += letter + gap
+    return x0, y0, x0 + w, y0 + h
+
+
+def _rects_overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 @dataclass
 class AngleAnnotator:
-    """The key measures written next to their joints, red when their check is failing."""
+    """The key measures by their joints, in words ("hips 14 deg low", "arms straight") or, for the coach, by
+    their names ("body_sag 14"); red when their check is failing.
+
+    Labels never cover the body: they sit above it (below it when there is no room above), in a row that
+    avoids the other labels, with a thin line to their joint. Their size follows the image's height."""
 
     scale: float = 0.5
+    labels: str = "words"  # or "measures"
+    top_px: int = 0  # labels stay below this line (the HUD's state bar)
+
+    def label(self, measure: str, value: float) -> str:
+        if self.labels == "measures":
+            return f"{measure} {round(value):d}"
+        return words.measure_phrase(measure, value)
 
     def annotate(self, image: np.ndarray, px: np.ndarray, side: str | None, angles: dict,
                  measures: list[str], failing: set[str]) -> np.ndarray:
         if side is None:
             return image
-        used: list[tuple[int, int]] = []
+        cv2 = _cv2()
+        H, W = image.shape[:2]
+        body = px[~np.isnan(px).any(axis=1)]
+        if len(body) == 0:
+            return image
+        bx0, by0 = body.min(axis=0)
+        bx1, by1 = body.max(axis=0)
+        letter = max(H / 40.0, 7.0)
+        th = 1
+        scale = text_scale(letter, th)
+        pad = max(2, int(letter * 0.3))
+        margin = int(letter * 0.6)
+        placed: list[tuple[int, int, int, int]] = []
+        body_box = (bx0 - margin, by0 - margin, bx1 + margin, by1 + margin)
+        todo = []
         for m in measures:
             v = angles.get(m, math.nan)
             if v is None or v != v:
@@ -111,77 +222,126 @@ class AngleAnnotator:
             p = px[anchor]
             if np.isnan(p).any():
                 continue
-            x, y = int(p[0]) + 10, int(p[1]) - 10
-            while any(abs(x - ux) < 60 and abs(y - uy) < 18 for ux, uy in used):
-                y -= 20  # stack labels that share a joint
-            used.append((x, y))
+            todo.append((float(p[0]), m, float(v), p))
+        for _x, m, v, p in sorted(todo, key=lambda t: t[0]):
+            text = self.label(m, v)
+            (tw, tht), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, th)
+            w, h = tw + 2 * pad, tht + base + 2 * pad
+            x0 = int(max(0, min(p[0] - w / 2, W - w)))
+            box = None
+            # Above the body first (floor exercises leave the upper picture free), then below it.
+            for direction in (-1, 1):
+                y0 = int(by0 - margin - h) if direction < 0 else int(by1 + margin)
+                while self.top_px <= y0 <= H - h:
+                    cand = (x0, y0, x0 + w, y0 + h)
+                    if not any(_rects_overlap(cand, q) for q in placed) and not _rects_overlap(cand, body_box):
+                        box = cand
+                        break
+                    y0 += direction * (h + 2)
+                if box is not None:
+                    break
+            if box is None:  # no free room around the body: by the joint
+                y0 = int(max(0, min(p[1] - h - 10, H - h)))
+                box = (x0, y0, x0 + w, y0 + h)
+            placed.append(box)
             color = (255, 255, 255) if m not in failing else (120, 120, 255)
-            draw_text(image, f"{m} {round(v):d}", (x, y), self.scale, color, 1, bg=(30, 30, 30), pad=2)
+            joint = (int(p[0]), int(p[1]))
+            end = (int(np.clip(p[0], box[0], box[2])), box[3] if box[3] <= p[1] else box[1])
+            cv2.line(image, joint, end, (200, 200, 200), 1, cv2.LINE_AA)
+            cv2.rectangle(image, (box[0], box[1]), (box[2], box[3]), (30, 30, 30), -1)
+            cv2.putText(image, text, (box[0] + pad, box[3] - pad - base), cv2.FONT_HERSHEY_SIMPLEX, scale, color,
+                        th, cv2.LINE_AA)
         return image
 
 
 @dataclass
 class HudAnnotator:
-    """State bar, the active cue in large text, the hold timer against the target, reps, FPS."""
+    """What the person reads from the mat: the state as a coloured bar with its words, the hold timer against the
+    target and the reps in large figures on it, and the active cue below it in letters about 1/12 of the
+    picture's height. The bar and the cue sit at the top: a floor exercise leaves the upper picture free.
+
+    Developer figures (FPS, time per stage, the source's clock) are drawn only when given (live `--stats`)."""
+
+    cue_letter_share: float = 1.0 / 12.0  # the cue's letters, as a share of the picture's height
+    last_cue_box: tuple[int, int, int, int] | None = None  # where the cue was drawn (x0, y0, x1, y1), for tests
+    top_used: int = 0  # how far down the top of the picture the HUD reached (labels go below it)
+
+    def bar_height(self, H: int) -> int:
+        return int(round(H / 8.0))
 
     def annotate(self, image: np.ndarray, frame: FrameResult, title: str, cue: str | None,
                  hold_target_s: float | None, reps_target: int | None, fps: float | None = None,
                  extra: list[str] | None = None, *, guidance: str | None = None, banner: str | None = None,
-                 timings_ms: dict[str, float] | None = None) -> np.ndarray:
-        """`guidance` (camera set-up advice), `banner` (rest, pause) and `timings_ms` (per stage) are
-        optional: live coaching shows them, annotated videos need not."""
+                 timings_ms: dict[str, float] | None = None, clock: bool = False) -> np.ndarray:
+        """`guidance` (camera set-up advice), `banner` (rest, pause) and `extra` lines (set number, a routine's
+        step) are optional; `fps`, `timings_ms` and `clock` are the developer figures."""
         cv2 = _cv2()
+        font = cv2.FONT_HERSHEY_SIMPLEX
         H, W = image.shape[:2]
         color = STATE_COLORS.get(frame.state, (255, 255, 255))
-        s = max(W / 640.0, 0.6)
-        cv2.rectangle(image, (0, 0), (W, int(36 * s)), color, -1)
-        label = frame.state.upper() + (": " + ", ".join(f.replace("_", " ") for f in frame.faults)
-                                       if frame.faults else "")
-        draw_text(image, f"{title}  {label}", (6, int(26 * s)), 0.7 * s, (0, 0, 0), 2, bg=None)
-        y = int(36 * s) + int(30 * s)
+        bar_h = self.bar_height(H)
+        margin = max(4, int(H / 60))
+        cv2.rectangle(image, (0, 0), (W, bar_h), color, -1)
+        big = bar_h * 0.5  # letters of the timer and the state
+        # Right of the bar: the timer against the target (and the reps), in the largest figures.
+        right = []
         if hold_target_s is not None:
-            done = frame.hold_good_s >= hold_target_s
-            # Past the target the timer keeps counting: the bar stays full and turns green.
-            draw_text(image, f"hold {frame.hold_good_s:4.1f} / {hold_target_s:g} s" + ("  done" if done else ""),
-                      (8, y), 0.8 * s, (140, 255, 140) if done else (255, 255, 255), 2)
-            y += int(12 * s)
-            bar_w, bar_h = int(220 * s), max(4, int(8 * s))
-            share = min(frame.hold_good_s / hold_target_s, 1.0) if hold_target_s > 0 else 1.0
-            cv2.rectangle(image, (8, y), (8 + bar_w, y + bar_h), (60, 60, 60), -1)
-            cv2.rectangle(image, (8, y), (8 + int(bar_w * share), y + bar_h),
-                          STATE_COLORS["good"] if done or frame.state == "good" else (200, 200, 200), -1)
-            y += bar_h + int(30 * s)
+            right.append(f"{frame.hold_good_s:.0f} of {hold_target_s:g} s")
         if reps_target is not None or frame.reps:
-            tgt = f" / {reps_target}" if reps_target else ""
-            draw_text(image, f"reps {frame.reps}{tgt} ({frame.good_reps} good)", (8, y), 0.7 * s, (255, 255, 255), 2)
-            y += int(30 * s)
-        for line in extra or []:
-            draw_text(image, line, (8, y), 0.5 * s, (230, 230, 230), 1)
-            y += int(24 * s)
-        ty = int(36 * s) + int(26 * s)
-        if fps is not None:
-            draw_text(image, f"{fps:4.1f} FPS", (W - int(110 * s), ty), 0.55 * s)
-            ty += int(22 * s)
-        if timings_ms:
-            # One small line along the bottom edge: a column of figures in a corner would hide the body.
-            line = "ms/frame " + "  ".join(f"{stage} {ms:.1f}" for stage, ms in timings_ms.items())
-            draw_text(image, line, (4, H - int(12 * s)), 0.42 * s, (220, 220, 220), 1, pad=2)
-        draw_text(image, f"t {frame.t_s:6.2f} s", (W - int(130 * s), H - int(12 * s)), 0.5 * s)
-        if banner:
-            # High in the frame: the body is usually in its middle.
-            self._centered(image, banner, int(H * 0.38), 0.9 * s, bg=(90, 60, 20))
-        if guidance:
-            # Above the cue line when both are shown: the cue is the more urgent of the two.
-            gy = H - int(50 * s) - (int(56 * s) if cue else 0)
-            self._centered(image, guidance, gy, 0.8 * s, color=(0, 0, 0), bg=(0, 200, 255))
+            right.append(f"{frame.reps}" + (f" of {reps_target}" if reps_target else "") + " reps")
+        right_text = "   ".join(right)
+        th = _thickness(big)
+        sc = text_scale(big, th)
+        x_right = W - margin
+        if right_text:
+            (rw, _), _ = cv2.getTextSize(right_text, font, sc, th)
+            x_right = W - margin - rw
+            cv2.putText(image, right_text, (x_right, int(bar_h / 2 + big / 2)), font, sc, (0, 0, 0), th, cv2.LINE_AA)
+        # Left of the bar: the state in words (colour is never the only sign).
+        state = words.state_word(frame.state)
+        if frame.faults:
+            state = words.fault_words(None, frame.faults)
+        label = f"{title}: {state}" if title else state
+        room = max(x_right - 3 * margin, W // 4)
+        lines, lsc, lth = fit_lines(label, room, big * 0.8, big * 0.4, max_lines=1)
+        cv2.putText(image, lines[0], (margin, int(bar_h / 2 + big * 0.4)), font, lsc, (0, 0, 0), lth, cv2.LINE_AA)
+        if hold_target_s is not None:
+            # The hold's progress along the bar's bottom edge; past the target it stays full.
+            share = min(frame.hold_good_s / hold_target_s, 1.0) if hold_target_s > 0 else 1.0
+            strip = max(3, int(bar_h * 0.12))
+            cv2.rectangle(image, (0, bar_h - strip), (W, bar_h), (60, 60, 60), -1)
+            cv2.rectangle(image, (0, bar_h - strip), (int(W * share), bar_h), (255, 255, 255), -1)
+        y = bar_h + margin
+        self.last_cue_box = None
         if cue:
-            cv2_scale = 1.0 * s
-            (tw, th), _ = cv2.getTextSize(cue, cv2.FONT_HERSHEY_SIMPLEX, cv2_scale, 2)
-            while tw > W - 20 and cv2_scale > 0.4:
-                cv2_scale -= 0.1
-                (tw, th), _ = cv2.getTextSize(cue, cv2.FONT_HERSHEY_SIMPLEX, cv2_scale, 2)
-            draw_text(image, cue, ((W - tw) // 2, H - int(50 * s)), cv2_scale, (255, 255, 255), 2,
-                      bg=(30, 30, 160), pad=10)
+            letter = H * self.cue_letter_share
+            lines, csc, cth = fit_lines(cue, W - 2 * margin - int(letter), letter, letter * 0.6)
+            box = text_box(image, lines, y, csc, cth, (255, 255, 255), (30, 30, 160), int(letter * 0.45))
+            self.last_cue_box = box
+            y = box[3] + margin
+        for text, bg, fg in ((guidance, (0, 200, 255), (0, 0, 0)), (banner, (90, 60, 20), (255, 255, 255))):
+            if text:
+                letter = H / 18.0
+                lines, gsc, gth = fit_lines(text, W - 2 * margin - int(letter), letter, letter * 0.6)
+                box = text_box(image, lines, y, gsc, gth, fg, bg, int(letter * 0.4))
+                y = box[3] + margin
+        small = H / 30.0
+        ssc, sth = text_scale(small, 1), 1
+        for line in extra or []:
+            draw_text(image, line, (margin, y + int(small) + 4), ssc, (230, 230, 230), sth, pad=4)
+            y += int(small * 1.9)
+        self.top_used = y
+        # Developer figures: small, along the bottom edge (a column of figures would hide the body).
+        tiny = max(H / 45.0, 7.0)
+        tsc = text_scale(tiny, 1)
+        line_y = H - 4
+        if timings_ms:
+            draw_text(image, "ms/frame " + "  ".join(f"{stage} {ms:.1f}" for stage, ms in timings_ms.items()),
+                      (2, line_y), tsc, (220, 220, 220), 1, pad=2)
+            line_y -= int(tiny * 1.8)
+        dev = ([f"{fps:4.1f} FPS"] if fps is not None else []) + ([f"t {frame.t_s:6.2f} s"] if clock else [])
+        if dev:
+            draw_text(image, "   ".join(dev), (2, line_y), tsc, (220, 220, 220), 1, pad=2)
         return image
 
     @staticmethod
@@ -197,35 +357,44 @@ class HudAnnotator:
 
 
 class Overlay:
-    """Everything drawn on one frame, as live coaching and annotated videos show it."""
+    """Everything drawn on one frame, as live coaching and annotated videos show it.
 
-    def __init__(self, spec, width: int, height: int, mirror: bool = False, measures: list[str] | None = None):
+    Drawn at the image's own size (the window may hand a larger picture than the camera's), so text stays
+    sharp when the window is large. `labels`: "words" for the person, "measures" for the coach."""
+
+    def __init__(self, spec, width: int, height: int, mirror: bool = False, measures: list[str] | None = None,
+                 labels: str = "words"):
+        if labels not in words.LABEL_STYLES:
+            raise ValueError(f"labels must be one of {words.LABEL_STYLES}, not {labels!r}")
         self.spec, self.width, self.height, self.mirror = spec, width, height, mirror
         checks = [c.measure for c in spec.checks] + ([spec.reps.measure] if spec.reps else [])
         self.measures = measures or list(dict.fromkeys(checks))
-        self.skeleton, self.angles, self.hud = SkeletonAnnotator(), AngleAnnotator(), HudAnnotator()
+        self.skeleton, self.angles, self.hud = SkeletonAnnotator(), AngleAnnotator(labels=labels), HudAnnotator()
         self._check_measure = {c.id: c.measure for c in spec.checks}
 
     def annotate(self, image: np.ndarray, pose: Pose | None, frame: FrameResult, cue: str | None = None,
                  fps: float | None = None, extra: list[str] | None = None, *, guidance: str | None = None,
-                 banner: str | None = None, timings_ms: dict[str, float] | None = None) -> np.ndarray:
+                 banner: str | None = None, timings_ms: dict[str, float] | None = None,
+                 clock: bool = False) -> np.ndarray:
         cv2 = _cv2()
         if self.mirror:
             image = cv2.flip(image, 1)
-        scale = max(self.width / 640.0, 1.0)
-        self.skeleton.thickness = int(round(3 * scale))
-        self.skeleton.radius = int(round(4 * scale))
-        self.angles.scale = 0.5 * scale
+        H, W = image.shape[:2]
+        unit = H / 480.0
+        self.skeleton.thickness = max(1, int(round(3 * unit)))
+        self.skeleton.radius = max(2, int(round(4 * unit)))
         color = STATE_COLORS.get(frame.state, (255, 255, 255))
-        if pose is not None and pose.detected:
-            px = _pixels(pose, self.width, self.height, self.mirror)
+        px = _pixels(pose, W, H, self.mirror) if pose is not None and pose.detected else None
+        if px is not None:
             self.skeleton.annotate(image, px, frame.side, color)
+        self.hud.annotate(image, frame, self.spec.title, cue, self.spec.hold.target_s if self.spec.hold else None,
+                          self.spec.reps.target if self.spec.reps else None, fps, extra,
+                          guidance=guidance, banner=banner, timings_ms=timings_ms, clock=clock)
+        if px is not None:
+            # Labels after the HUD, below what it drew: never under the cue.
+            self.angles.top_px = self.hud.top_used
             failing = {self._check_measure[f] for f in frame.faults if f in self._check_measure}
             self.angles.annotate(image, px, frame.side, frame.angles, self.measures, failing)
-        self.hud.annotate(image, frame, self.spec.title, cue,
-                          self.spec.hold.target_s if self.spec.hold else None,
-                          self.spec.reps.target if self.spec.reps else None, fps, extra,
-                          guidance=guidance, banner=banner, timings_ms=timings_ms)
         return image
 
 

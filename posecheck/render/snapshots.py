@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from posecheck import words
 from posecheck.core.geometry import to_pixels
 from posecheck.core.landmarks import Pose, SourceInfo
 from posecheck.core.session import Step
@@ -197,7 +198,8 @@ class SnapshotKeeper:
         if measure and kept.pose.detected:
             s = max(w / 640.0, 1.0)
             MeasureAnnotator(thickness=int(round(4 * s)), scale=0.7 * s).annotate(
-                image, to_pixels(kept.pose, w, h), fr.side, measure, value)
+                image, to_pixels(kept.pose, w, h), fr.side, measure, value,
+                label=words.measure_phrase(measure, value))
         if w > self.max_width:
             image = cv2.resize(image, (self.max_width, int(round(h * self.max_width / w))),
                                interpolation=cv2.INTER_AREA)

@@ -140,7 +140,7 @@ class AnnotatedVideoWriter:
     temp file and renamed into place by `close()`. A landmark recording is drawn on a blank canvas; a still
     image input (or an image file name) gives an annotated image."""
 
-    def __init__(self, path: str | os.PathLike, spec: Spec, info: SourceInfo):
+    def __init__(self, path: str | os.PathLike, spec: Spec, info: SourceInfo, labels: str = "words"):
         self.target = Path(path)
         check_writable(self.target)
         suffix = self.target.suffix.lower()
@@ -148,7 +148,7 @@ class AnnotatedVideoWriter:
         if not self._image_out and suffix not in VIDEO_CODECS:
             raise ReportError(f"{self.target}: unknown video type {suffix or '(none)'}; name it .mp4 or .avi")
         self.info = info
-        self._overlay = Overlay(spec, info.width, info.height)
+        self._overlay = Overlay(spec, info.width, info.height, labels=labels)
         self._cue: Cue | None = None
         self._last: np.ndarray | None = None
         self._atomic = AtomicPath(self.target) if self._image_out else None
@@ -169,7 +169,8 @@ class AnnotatedVideoWriter:
         if self._cue is not None and not cue_shown(self._cue, t, step.frame.faults):
             self._cue = None
         cue = self._cue.text if self._cue is not None else None
-        self._overlay.annotate(image, pose, step.frame, cue=cue, extra=extra)
+        # The video's own clock in a corner: the report's times ("cue at 6.7 s") can be found in it.
+        self._overlay.annotate(image, pose, step.frame, cue=cue, extra=extra, clock=True)
         if image.shape[1] != info.width or image.shape[0] != info.height:
             import cv2
             image = cv2.resize(image, (info.width, info.height))
