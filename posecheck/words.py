@@ -110,19 +110,27 @@ def verdict(grade: str, spec: Spec, good_hold_s: float, best_hold_s: float, good
     return f"{head}: " + "; ".join(parts) if parts else head
 
 
-def not_judged_verdict(spec: Spec, ever_in_setup: bool) -> str:
+def _camera(advice: str | None) -> str:
+    return f"; the camera's advice: {advice[0].lower()}{advice[1:]}" if advice else ""
+
+
+def not_judged_verdict(spec: Spec, ever_in_setup: bool, camera_advice: str | None = None) -> str:
+    """Why nothing was judged, with the camera guidance `live` would have given ("turn sideways ...")."""
     if ever_in_setup:
-        return f"not recognised as {spec.title.lower()}: the person was never in position"
-    return "no person was judged (nobody in view, or not enough of the body visible)"
+        return f"not recognised as {spec.title.lower()}: the person was never in position" + _camera(camera_advice)
+    return "no person was judged (nobody in view, or not enough of the body visible)" + _camera(camera_advice)
 
 
-def photo_verdict(state: State, spec: Spec) -> str:
+def photo_verdict(state: State, spec: Spec, cues: list[str] | None = None, camera_advice: str | None = None) -> str:
+    """A photo's verdict; a fault's says what to do (its cue), a photo not judged what the camera saw."""
+    if State(state) == State.FAULT and cues:
+        return "Form needs work (one photo): " + "; ".join(cues)
     return {
         State.GOOD: f"Good form (one photo of a {spec.title.lower()})",
         State.FAULT: "Form needs work (one photo)",
         State.SETUP: f"not recognised as {spec.title.lower()}: the person is not in position",
         State.UNKNOWN: "cannot judge: not enough of the body is visible",
-    }.get(State(state), "no person in the photo")
+    }.get(State(state), "no person in the photo") + _camera(camera_advice)
 
 
 # --- measures as a person reads them ------------------------------------------------------------------------

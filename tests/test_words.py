@@ -45,3 +45,40 @@ def test_labels_scale_with_the_image_and_never_cover_the_body(size):
 def test_coach_view_keeps_the_measure_names():
     assert AngleAnnotator(labels="measures").label("body_sag", 14.2) == "body_sag 14"
     assert AngleAnnotator().label("body_sag", 14.2) == "hips 14 deg low"
+
+
+def _report_of(points_at, kind="recording", seconds=4.0, out_of_frame_unseen=False):
+    from synth import H, W, sequence
+
+    from posecheck.core.landmarks import SourceInfo
+    from posecheck.core.session import Session
+    from posecheck.core.specs import load_spec
+    from posecheck.report.build import build_report
+
+    spec = load_spec("plank")
+    session = Session(spec, SourceInfo("x", kind, W, H, 30.0, None))
+    poses = sequence(30.0, seconds, points_at) if kind != "image" else [pose_from_points(0.0, points_at(0.0))]
+    for p in poses:
+        if out_of_frame_unseen:
+            # As MediaPipe does: a landmark placed outside the picture comes with a low visibility.
+            p.visibility[(p.xyz[:, 0] < 0) | (p.xyz[:, 0] > 1)] = 0.05
+        session.step(p)
+    return build_report(session)
+
+
+def test_score_says_why_a_person_was_never_judged_with_lives_camera_advice():
+    # A plank with the feet out of the picture: never judged, and the report says what live would have said.
+    def cut_off(t):
+        return {k: (x - 160.0, y) for k, (x, y) in plank_points().items()}
+    s = _report_of(cut_off, out_of_frame_unseen=True).summary
+    assert s.grade == "not_judged"
+    assert s.camera_advice == "Move to the middle of the picture: your feet are out of view"
+    assert s.verdict.endswith("the camera's advice: move to the middle of the picture: your feet are out of view")
+    # A good view judged throughout has no advice (and no such key in the JSON).
+    good = _report_of(lambda t: plank_points())
+    assert good.summary.camera_advice is None and "camera_advice" not in good.to_dict()["summary"]
+
+
+def test_a_photo_verdict_gives_the_cue():
+    r = _report_of(lambda t: plank_points(sag_deg=25), kind="image")
+    assert r.summary.verdict == "Form needs work (one photo): Hips are sagging: lift them"

@@ -11,8 +11,10 @@ from typing import Iterable
 from posecheck.core.cues import Cue, CueScheduler
 from posecheck.core.evaluation import Evaluator, FrameResult
 from posecheck.core.events import State
+from posecheck.core.guidance import assess_framing
 from posecheck.core.landmarks import Pose, SourceInfo
 from posecheck.core.specs import Spec
+from posecheck.core.timing import frame_dt
 
 __all__ = ["Session", "Step"]
 
@@ -34,6 +36,11 @@ class Session:
         self._first_t: float | None = None
         self._prev_t: float | None = None
         self.n_frames = 0
+        # While the person is not judged: what the camera guidance would say (the same as `live` shows), in
+        # seconds and frames per issue ("ok": the view was fine), so a report can say why it judged little.
+        self.framing_s: dict[str, float] = {}
+        self.framing_n: dict[str, int] = {}
+        self.framing_messages: dict[str, str] = {}
 
     def step(self, pose: Pose) -> Step:
         fr = self.evaluator.step(pose)
@@ -41,6 +48,13 @@ class Session:
         self.said.extend(cues)
         if self._first_t is None:
             self._first_t = fr.t_s
+        if fr.state not in (State.GOOD, State.FAULT):
+            framing = assess_framing(pose, self.info.width, self.info.height)
+            issue = framing.issue or "ok"
+            self.framing_s[issue] = self.framing_s.get(issue, 0.0) + frame_dt(self._prev_t, fr.t_s)
+            self.framing_n[issue] = self.framing_n.get(issue, 0) + 1
+            if framing.message:
+                self.framing_messages[issue] = framing.message
         self._prev_t = fr.t_s
         self.n_frames += 1
         if self.keep_frames:
@@ -68,6 +82,17 @@ class Session:
         for pose in poses:
             self.step(pose)
         return self
+
+    def camera_advice(self, min_share: float = 0.25) -> str | None:
+        """The camera guidance that stood longest while the person was not judged, when it stood for at least
+        `min_share` of that time (by frames for a photo); None when the view was fine."""
+        weights = self.framing_s if sum(self.framing_s.values()) > 0 else self.framing_n
+        total = sum(weights.values())
+        issues = {k: v for k, v in weights.items() if k != "ok"}
+        if total <= 0 or not issues:
+            return None
+        issue, amount = max(issues.items(), key=lambda kv: kv[1])
+        return self.framing_messages.get(issue) if amount >= min_share * total else None
 
     def finish(self) -> "Session":
         """Close what is open at the end of the input (a hold, a set being left)."""

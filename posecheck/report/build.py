@@ -59,8 +59,11 @@ def build_report(session: Session, partial: bool = False) -> Report:
         fault_s=fault_s, target_s=spec.hold.target_s if spec.hold else None,
         best_hold_s=r3(max((h.good_s for h in ev.holds), default=0.0)), rep_faults=rep_faults,
         state_s={k: r3(v) for k, v in session.state_s.items()})
+    if _rarely_judged(summary):
+        summary.camera_advice = session.camera_advice()
     if info.kind == "image" and session.frames:
-        summary.grade, summary.verdict, summary.fix_first = _photo_verdict(spec, session.frames[0])
+        summary.grade, summary.verdict, summary.fix_first = _photo_verdict(spec, session.frames[0],
+                                                                           summary.camera_advice)
     else:
         summary.grade, summary.verdict, summary.fix_first = verdict_of(spec, summary)
     cues = [CueRecord(t_s=r3(c.t_s), fault=c.fault, text=c.text, severity=c.severity) for c in session.said]
@@ -68,13 +71,23 @@ def build_report(session: Session, partial: bool = False) -> Report:
                   sets=sets, summary=summary, partial=partial)
 
 
-def _photo_verdict(spec: Spec, frame: FrameResult) -> tuple[Grade, str, list[str]]:
-    """A still image has no durations: its verdict is its one frame's state."""
+RARELY_JUDGED_SHARE = 0.5  # judged less than this share of the time with a person: say what the camera saw
+
+
+def _rarely_judged(s: Summary) -> bool:
+    judged = s.state_s.get(State.GOOD, 0.0) + s.state_s.get(State.FAULT, 0.0)
+    waiting = sum(s.state_s.get(k, 0.0) for k in (State.SETUP, State.UNKNOWN, State.ABSENT))
+    return judged <= 0 or judged < RARELY_JUDGED_SHARE * (judged + waiting)
+
+
+def _photo_verdict(spec: Spec, frame: FrameResult, camera_advice: str | None) -> tuple[Grade, str, list[str]]:
+    """A still image has no durations: its verdict is its one frame's state, with the cue when it is a fault."""
+    cues = [spec.cue_for(f) for f in frame.faults][:3]
     if frame.state == State.GOOD:
         return Grade.GOOD, words.photo_verdict(frame.state, spec), []
     if frame.state == State.FAULT:
-        return Grade.NEEDS_WORK, words.photo_verdict(frame.state, spec), [spec.cue_for(f) for f in frame.faults][:3]
-    return Grade.NOT_JUDGED, words.photo_verdict(frame.state, spec), []
+        return Grade.NEEDS_WORK, words.photo_verdict(frame.state, spec, cues), cues
+    return Grade.NOT_JUDGED, words.photo_verdict(frame.state, spec, camera_advice=camera_advice), []
 
 
 def _grade(s: Summary) -> Grade:
@@ -106,5 +119,6 @@ def verdict_of(spec: Spec, s: Summary) -> tuple[Grade, str, list[str]]:
     """The grade, a plain-language verdict and the faults to fix first."""
     grade = _grade(s)
     if grade == Grade.NOT_JUDGED:
-        return grade, words.not_judged_verdict(spec, ever_in_setup=s.state_s.get(State.SETUP, 0.0) > 0), []
+        return grade, words.not_judged_verdict(spec, ever_in_setup=s.state_s.get(State.SETUP, 0.0) > 0,
+                                               camera_advice=s.camera_advice), []
     return grade, words.verdict(grade, spec, s.good_hold_s, s.best_hold_s, s.good_reps, s.reps), _fix_first(spec, s)

@@ -3,8 +3,8 @@
 Built from the evaluator's per-frame results at the end of a session; validated with pydantic, so a report
 read back from JSON is checked the same way. Every field is declared (`extra="forbid"`): `posecheck schema
 report` prints the JSON Schema that every report validates against. Optional fields added after the first
-release (`detection`, a set's `reset`) are left out of the JSON when unset, so the keys of a report that has
-no use for them stay exactly as they were.
+release (`detection`, a set's `reset`, the summary's `camera_advice`) are left out of the JSON when unset, so
+the keys of a report that has no use for them stay exactly as they were.
 """
 
 from __future__ import annotations
@@ -110,6 +110,9 @@ class Summary(_M):
     verdict: str = ""
     grade: Optional[Grade] = None
     fix_first: list[str] = []
+    camera_advice: Optional[str] = Field(
+        None, description="when the person was judged little or not at all: the camera guidance that stood "
+        "longest meanwhile (as `live` shows it), e.g. 'Turn sideways to the camera'")
 
 
 class DetectionOut(_M):
@@ -147,6 +150,8 @@ class Report(_M):
         for s in d["sets"]:
             if s.get("reset") is None:
                 s.pop("reset", None)
+        if d["summary"].get("camera_advice") is None:
+            d["summary"].pop("camera_advice", None)
         return d
 
     @classmethod

@@ -29,6 +29,9 @@ def summary_text(report: Report, titles: dict[str, str] | None = None, spec: Spe
              f"{src.width}x{src.height} @ {src.fps:g} fps)" + ("  [PARTIAL: interrupted]" if report.partial else "")]
     if s.verdict:
         lines.append(f"Verdict: {s.verdict}")
+    if s.camera_advice and s.grade != "not_judged":
+        # Judged, but little: the rest of the time the camera saw this (the not-judged verdict says it already).
+        lines.append(f"Judged only part of the time; the camera's advice: {s.camera_advice}")
     if src.kind == "image" and report.frames:
         f = report.frames[0]
         lines.append(f"Still image: {words.state_word(f.state)}" +
