@@ -63,7 +63,7 @@ def test_scaffolded_pose_is_recognised_and_judged_on_another_clip(table_top_spec
     assert "Good form" in out and "No form faults" in out
     assert run(["score", hanging, "-e", str(table_top_spec)]) == 0
     out = capsys.readouterr().out
-    assert "head_dropping" in out and "Keep your head in line with your back" in out
+    assert "head dropping" in out and "Keep your head in line with your back" in out
     assert run(["score", plank, "-e", str(table_top_spec)]) == 0
     assert "not recognised as table top" in capsys.readouterr().out
 
