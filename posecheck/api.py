@@ -125,7 +125,8 @@ def score_outputs(stream: PoseStream, spec: Spec, *, progress: ProgressFn | None
     if csv:
         write_csv(report, csv)
     if html:
-        write_html(report, spec, html, keeper.snapshots())
+        # The annotated video (written above) plays inside the page when it is an MP4.
+        write_html(report, spec, html, keeper.snapshots(), video=annotated_video)
     return report
 
 

@@ -249,3 +249,19 @@ def test_progress_bar_reaches_a_terminal_while_the_model_runs(tmp_path):
     assert code == 0 and "scoring [" in err and "/45 frames" in err and "fps" in err and "s left" in err
     code, err = stderr_on_a_terminal("--quiet")
     assert code == 0 and "scoring" not in err
+
+
+def test_html_report_plays_the_annotated_video_inside_the_page(plank_rec, tmp_path):
+    import base64
+    import re
+
+    page, video = tmp_path / "r.html", tmp_path / "r.mp4"
+    score(plank_rec, "plank", html=page, annotated_video=video)
+    html = page.read_text()
+    m = re.search(r'<video controls[^>]*src="data:video/mp4;base64,([A-Za-z0-9+/=]+)"', html)
+    assert m and base64.b64decode(m.group(1)) == video.read_bytes()
+    assert "media-src data:" in html  # the page's content policy lets it play
+    # Without the video, the page keeps its strict policy and has no video section.
+    score(plank_rec, "plank", html=tmp_path / "plain.html")
+    plain = (tmp_path / "plain.html").read_text()
+    assert "<video" not in plain and "media-src" not in plain

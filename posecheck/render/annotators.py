@@ -152,6 +152,13 @@ def fit_lines(text: str, width: int, letter_px: float, min_letter_px: float,
         px = max(px * 0.92, min_letter_px)
 
 
+def box_height(lines: list[str], scale: float, thickness: int, pad: int) -> int:
+    """The height of `text_box` for these lines."""
+    cv2 = _cv2()
+    letter = cv2.getTextSize("H", cv2.FONT_HERSHEY_SIMPLEX, scale, thickness)[0][1]
+    return len(lines) * letter + (len(lines) - 1) * int(letter * 0.45) + 2 * pad
+
+
 def text_box(image: np.ndarray, lines: list[str], top: int, scale: float, thickness: int, color, bg,
              pad: int, x_center: int | None = None) -> tuple[int, int, int, int]:
     """Lines of text centred on a filled box whose top is `top`; returns the box (x0, y0, x1, y1)."""
@@ -188,7 +195,8 @@ class AngleAnnotator:
 
     scale: float = 0.5
     labels: str = "words"  # or "measures"
-    top_px: int = 0  # labels stay below this line (the HUD's state bar)
+    top_px: int = 0  # labels stay below this line (the HUD's state bar and cue)
+    bottom_px: int | None = None  # ...and above this one (the HUD's boxes along the bottom edge)
 
     def label(self, measure: str, value: float) -> str:
         if self.labels == "measures":
@@ -212,6 +220,7 @@ class AngleAnnotator:
         pad = max(2, int(letter * 0.3))
         margin = int(letter * 0.6)
         placed: list[tuple[int, int, int, int]] = []
+        drawn: list = []
         body_box = (bx0 - margin, by0 - margin, bx1 + margin, by1 + margin)
         todo = []
         for m in measures:
@@ -232,7 +241,7 @@ class AngleAnnotator:
             # Above the body first (floor exercises leave the upper picture free), then below it.
             for direction in (-1, 1):
                 y0 = int(by0 - margin - h) if direction < 0 else int(by1 + margin)
-                while self.top_px <= y0 <= H - h:
+                while self.top_px <= y0 <= (H if self.bottom_px is None else self.bottom_px) - h:
                     cand = (x0, y0, x0 + w, y0 + h)
                     if not any(_rects_overlap(cand, q) for q in placed) and not _rects_overlap(cand, body_box):
                         box = cand
@@ -244,10 +253,12 @@ class AngleAnnotator:
                 y0 = int(max(0, min(p[1] - h - 10, H - h)))
                 box = (x0, y0, x0 + w, y0 + h)
             placed.append(box)
-            color = (255, 255, 255) if m not in failing else (120, 120, 255)
-            joint = (int(p[0]), int(p[1]))
+            drawn.append((box, text, base, (255, 255, 255) if m not in failing else (120, 120, 255), p))
+        # Every leader line first, then the labels over them: no line crosses a label's words.
+        for box, _text, _base, _color, p in drawn:
             end = (int(np.clip(p[0], box[0], box[2])), box[3] if box[3] <= p[1] else box[1])
-            cv2.line(image, joint, end, (200, 200, 200), 1, cv2.LINE_AA)
+            cv2.line(image, (int(p[0]), int(p[1])), end, (200, 200, 200), 1, cv2.LINE_AA)
+        for box, text, base, color, _p in drawn:
             cv2.rectangle(image, (box[0], box[1]), (box[2], box[3]), (30, 30, 30), -1)
             cv2.putText(image, text, (box[0] + pad, box[3] - pad - base), cv2.FONT_HERSHEY_SIMPLEX, scale, color,
                         th, cv2.LINE_AA)
@@ -265,6 +276,7 @@ class HudAnnotator:
     cue_letter_share: float = 1.0 / 12.0  # the cue's letters, as a share of the picture's height
     last_cue_box: tuple[int, int, int, int] | None = None  # where the cue was drawn (x0, y0, x1, y1), for tests
     top_used: int = 0  # how far down the top of the picture the HUD reached (labels go below it)
+    bottom_free: int = 0  # where the HUD's boxes along the bottom edge begin (labels stay above it)
 
     def bar_height(self, H: int) -> int:
         return int(round(H / 8.0))
@@ -272,9 +284,11 @@ class HudAnnotator:
     def annotate(self, image: np.ndarray, frame: FrameResult, title: str, cue: str | None,
                  hold_target_s: float | None, reps_target: int | None, fps: float | None = None,
                  extra: list[str] | None = None, *, guidance: str | None = None, banner: str | None = None,
-                 timings_ms: dict[str, float] | None = None, clock: bool = False) -> np.ndarray:
+                 timings_ms: dict[str, float] | None = None, clock: bool = False,
+                 body_y: tuple[float, float] | None = None) -> np.ndarray:
         """`guidance` (camera set-up advice), `banner` (rest, pause) and `extra` lines (set number, a routine's
-        step) are optional; `fps`, `timings_ms` and `clock` are the developer figures."""
+        step) are optional; `fps`, `timings_ms` and `clock` are the developer figures. `body_y`: the body's top
+        and bottom (pixels), which the cue avoids."""
         cv2 = _cv2()
         font = cv2.FONT_HERSHEY_SIMPLEX
         H, W = image.shape[:2]
@@ -311,20 +325,37 @@ class HudAnnotator:
             strip = max(3, int(bar_h * 0.12))
             cv2.rectangle(image, (0, bar_h - strip), (W, bar_h), (60, 60, 60), -1)
             cv2.rectangle(image, (0, bar_h - strip), (int(W * share), bar_h), (255, 255, 255), -1)
-        y = bar_h + margin
-        self.last_cue_box = None
+        # The cue, then the camera guidance and the banner: under the bar, or along the bottom edge when the
+        # body is up there (the text must not hide what it talks about).
+        boxes = []
         if cue:
             letter = H * self.cue_letter_share
             lines, csc, cth = fit_lines(cue, W - 2 * margin - int(letter), letter, letter * 0.6)
-            box = text_box(image, lines, y, csc, cth, (255, 255, 255), (30, 30, 160), int(letter * 0.45))
-            self.last_cue_box = box
-            y = box[3] + margin
+            boxes.append((lines, csc, cth, (255, 255, 255), (30, 30, 160), int(letter * 0.45), True))
         for text, bg, fg in ((guidance, (0, 200, 255), (0, 0, 0)), (banner, (90, 60, 20), (255, 255, 255))):
             if text:
                 letter = H / 18.0
                 lines, gsc, gth = fit_lines(text, W - 2 * margin - int(letter), letter, letter * 0.6)
-                box = text_box(image, lines, y, gsc, gth, fg, bg, int(letter * 0.4))
-                y = box[3] + margin
+                boxes.append((lines, gsc, gth, fg, bg, int(letter * 0.4), False))
+        heights = [box_height(b[0], b[1], b[2], b[5]) for b in boxes]
+        total = sum(heights) + margin * len(boxes)
+        dev_lines = int(bool(timings_ms)) + int(fps is not None or clock)
+        dev_h = int(dev_lines * max(H / 45.0, 7.0) * 1.8) + (4 if dev_lines else 0)
+        top_y, bottom_y = bar_h + margin, H - dev_h - total
+        at_bottom = False
+        if boxes and body_y is not None:
+            def overlap(y0: float) -> float:
+                return max(0.0, min(y0 + total, body_y[1]) - max(y0, body_y[0]))
+            at_bottom = bottom_y > top_y and overlap(bottom_y) < overlap(top_y)
+        y = bottom_y if at_bottom else top_y
+        self.last_cue_box = None
+        for (lines, bsc, bth, fg, bg, pad, is_cue), h in zip(boxes, heights):
+            box = text_box(image, lines, y, bsc, bth, fg, bg, pad)
+            if is_cue:
+                self.last_cue_box = box
+            y = box[3] + margin
+        self.bottom_free = bottom_y if at_bottom else H
+        y = y if not at_bottom else top_y
         small = H / 30.0
         ssc, sth = text_scale(small, 1), 1
         for line in extra or []:
@@ -387,12 +418,16 @@ class Overlay:
         px = _pixels(pose, W, H, self.mirror) if pose is not None and pose.detected else None
         if px is not None:
             self.skeleton.annotate(image, px, frame.side, color)
+        body_y = None
+        if px is not None and not np.isnan(px).all():
+            ys = px[~np.isnan(px).any(axis=1), 1]
+            body_y = (float(ys.min()), float(ys.max()))
         self.hud.annotate(image, frame, self.spec.title, cue, self.spec.hold.target_s if self.spec.hold else None,
                           self.spec.reps.target if self.spec.reps else None, fps, extra,
-                          guidance=guidance, banner=banner, timings_ms=timings_ms, clock=clock)
+                          guidance=guidance, banner=banner, timings_ms=timings_ms, clock=clock, body_y=body_y)
         if px is not None:
-            # Labels after the HUD, below what it drew: never under the cue.
-            self.angles.top_px = self.hud.top_used
+            # Labels after the HUD, clear of what it drew: never under the cue.
+            self.angles.top_px, self.angles.bottom_px = self.hud.top_used, self.hud.bottom_free
             failing = {self._check_measure[f] for f in frame.faults if f in self._check_measure}
             self.angles.annotate(image, px, frame.side, frame.angles, self.measures, failing)
         return image

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import math
 import os
+from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -300,8 +301,27 @@ def _still(report: Report, spec: Spec) -> dict | None:
     return {"state": State(f.state), "faults": f.faults, "rows": rows}
 
 
-def render_html(report: Report, spec: Spec, snapshots: Iterable[Snapshot] | None = None) -> str:
-    """The report as one self-contained HTML page (no scripts, no network)."""
+EMBED_VIDEO_MAX_BYTES = 16_000_000  # a larger annotated video is linked (the file beside the page), not embedded
+
+
+def _video(video: str | os.PathLike | None, page: str | os.PathLike | None, width: int) -> dict | None:
+    """The annotated video for the page: inside it as a data: URL when small enough, else a relative link."""
+    if video is None:
+        return None
+    v = Path(video)
+    if v.suffix.lower() not in (".mp4", ".m4v", ".mov"):
+        return None  # browsers play H.264 MP4; an .avi or a still image is not shown
+    if v.stat().st_size <= EMBED_VIDEO_MAX_BYTES:
+        src = "data:video/mp4;base64," + base64.b64encode(v.read_bytes()).decode("ascii")
+        return {"src": src, "embedded": True, "name": v.name, "width": width}
+    rel = os.path.relpath(v.resolve(), Path(page).resolve().parent) if page else v.name
+    return {"src": Path(rel).as_posix(), "embedded": False, "name": v.name, "width": width}
+
+
+def render_html(report: Report, spec: Spec, snapshots: Iterable[Snapshot] | None = None, *,
+                video: str | os.PathLike | None = None, page: str | os.PathLike | None = None) -> str:
+    """The report as one self-contained HTML page (no scripts, no network). `video`: the annotated video to
+    show in it (`page`, where the page will be written, makes a link to a large video relative)."""
     snaps_list = list(snapshots) if snapshots is not None else None
     snaps = {s.fault: s for s in snaps_list or []}
     s, src = report.summary, report.source
@@ -313,7 +333,7 @@ def render_html(report: Report, spec: Spec, snapshots: Iterable[Snapshot] | None
                  "rep_target": spec.reps.target if spec.reps else None,
                  "fault_s": s.state_s.get(State.FAULT, 0.0),
                  "judged_s": s.state_s.get(State.GOOD, 0.0) + s.state_s.get(State.FAULT, 0.0),
-                 }
+                 "video": _video(video, page, min(report.source.width, 960))}
     # The meter shows the best single hold: the target is reached by one hold, not by several added up.
     ctx["hold_pct"] = num(100 * min(s.best_hold_s / s.target_s, 1.0), 0) if s.target_s else "0"
     ctx["rep_pct"] = num(100 * min(s.good_reps / ctx["rep_target"], 1.0), 0) if ctx["rep_target"] else "0"
@@ -333,8 +353,8 @@ def render_html(report: Report, spec: Spec, snapshots: Iterable[Snapshot] | None
 
 
 def write_html(report: Report, spec: Spec, path: str | os.PathLike,
-               snapshots: Iterable[Snapshot] | None = None) -> None:
-    """Writes the HTML report atomically."""
-    text = render_html(report, spec, snapshots)
+               snapshots: Iterable[Snapshot] | None = None, video: str | os.PathLike | None = None) -> None:
+    """Writes the HTML report atomically; `video`, an annotated video already written, is shown in it."""
+    text = render_html(report, spec, snapshots, video=video, page=path)
     with atomic_write(path) as f:
         f.write(text)
