@@ -39,26 +39,43 @@ def read_xwd(path: Path) -> np.ndarray:
     return (px[:, :, :3] if byte_order == 0 else px[:, :, 3:0:-1]).copy()  # LSBFirst: B, G, R, X
 
 
-@pytest.fixture(params=["1024x768", "1920x1080"])
-def xvfb(tmp_path, request):
+def _xvfb(tmp_path, screen: str):
     fbdir = tmp_path / "fb"
     fbdir.mkdir()
     r, w = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", f"{request.param}x24", "-fbdir", str(fbdir),
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", f"{screen}x24", "-fbdir", str(fbdir),
                              "-nolisten", "tcp"], pass_fds=(w,), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     os.close(w)
     with os.fdopen(r) as f:
         display = ":" + f.readline().strip()
+    return proc, display, fbdir / "Xvfb_screen0"
+
+
+@pytest.fixture
+def xvfb(tmp_path):
+    """An X server with a 1024x768 screen: (display, its framebuffer file)."""
+    proc, display, fb = _xvfb(tmp_path, "1024x768")
     try:
-        yield display, fbdir / "Xvfb_screen0", request.param
+        yield display, fb
     finally:
         proc.terminate()
         proc.wait(10)
 
 
-def test_the_window_shows_the_coaching_overlay_and_q_quits(xvfb, tmp_path):
-    display, framebuffer, screen = xvfb
+@pytest.fixture(params=["1024x768", "1920x1080"])
+def xvfb_screens(tmp_path, request):
+    """The same at two screen sizes: (display, framebuffer, screen size)."""
+    proc, display, fb = _xvfb(tmp_path, request.param)
+    try:
+        yield display, fb, request.param
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_the_window_shows_the_coaching_overlay_and_q_quits(xvfb_screens, tmp_path):
+    display, framebuffer, screen = xvfb_screens
     full = screen == "1920x1080"  # the large screen: the window full screen, the 640x480 picture drawn at 1440x1080
     rec = write_recording(tmp_path / "sag.jsonl", sag_plank, 24.0)
     env = dict(os.environ, DISPLAY=display)
