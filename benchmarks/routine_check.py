@@ -5,7 +5,8 @@
     .venv/bin/python benchmarks/routine_check.py --out /tmp/rc     # keep the cut-together MP4 and the report
 
 Cuts `sample_videos/{cat_cow_a,cobra_hold_a,plank_clean_a,bridge_reps_a}.mp4` one after another into one
-H.264 MP4 (each frame at its time in the whole), runs `posecheck routine back_quick --source THAT --headless
+H.264 MP4 (each frame at its time in the whole; half a second of empty frames between clips, see
+cut_together), runs `posecheck routine back_quick --source THAT --headless
 --no-drop` (every frame judged, as `score` does), scores each clip alone with `posecheck score`, and prints per
 step: where the routine found it, its reps / good reps / good hold against score's, and the difference. The
 issue's bar: within one rep and 1 s. Prints figures; asserts nothing.
@@ -22,6 +23,7 @@ import time
 from pathlib import Path
 
 import av
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -33,14 +35,27 @@ CLIPS = [("cat_cow_a", "cat_cow"), ("cobra_hold_a", "cobra"), ("plank_clean_a", 
          ("bridge_reps_a", "bridge")]
 
 
+GAP_S = 0.5  # blank frames between clips: MediaPipe's tracker otherwise carries one body across the cut
+
+
 def cut_together(out: Path) -> list[tuple[str, float, float]]:
+    """The clips one after another, `GAP_S` of empty (black) frames between them.
+
+    Without the gap the pose model, which tracks the body from frame to frame, follows the cat/cow body into
+    the cobra clip and reads the cobra upside down for its whole length (torso -5 deg, face up): a hard cut
+    that no person in front of a camera makes. A moment with nobody in view makes it look again."""
     parts, offset, writer = [], 0.0, None
-    for name, _ex in CLIPS:
+    for k, (name, _ex) in enumerate(CLIPS):
         with av.open(str(ROOT / "sample_videos" / f"{name}.mp4")) as c:
             stream = c.streams.video[0]
             fps = float(stream.average_rate)
+            w, h = stream.codec_context.width, stream.codec_context.height
             if writer is None:
-                writer = VideoWriter(out, stream.codec_context.width, stream.codec_context.height, fps)
+                writer = VideoWriter(out, w, h, fps)
+            if k:
+                for i in range(int(round(GAP_S * fps))):
+                    writer.write(np.zeros((h, w, 3), np.uint8), offset + i / fps)
+                offset += round(GAP_S * fps) / fps
             last = offset
             for frame in c.decode(stream):
                 t = offset + float(frame.pts * stream.time_base)
