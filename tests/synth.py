@@ -93,15 +93,17 @@ def standing_points() -> dict:
             "hip": (320, 250), "knee": (320, 330), "ankle": (320, 410)}
 
 
-def bridge_points(lift: float) -> dict:
-    """Supine bridge, head at -x: lift 0 = pelvis on the floor, 1 = full top (shoulder-hip-knee ~176)."""
+def bridge_points(lift: float, rest_px: float = 5.0) -> dict:
+    """Supine bridge, head at -x: lift 0 = pelvis on the floor, 1 = full top (shoulder-hip-knee ~176).
+    `rest_px`: the hip's height above the floor with the pelvis down: 5 reads 130 deg (a slim body), 25 reads
+    144 (a heavy one: the renders of heavy bodies read 141-145)."""
     shoulder = (180.0, FLOOR_Y - 15)
     ankle = (480.0, FLOOR_Y - 10)
     knee = (430.0, FLOOR_Y - 120)
     # The hip rises from the floor to the shoulder-knee line.
     t = 0.55
     line = (shoulder[0] + (knee[0] - shoulder[0]) * t, shoulder[1] + (knee[1] - shoulder[1]) * t)
-    floor_hip = (line[0], FLOOR_Y - 5)
+    floor_hip = (line[0], FLOOR_Y - rest_px)
     top_hip = (line[0], line[1] + 4)
     hip = (floor_hip[0] + (top_hip[0] - floor_hip[0]) * lift, floor_hip[1] + (top_hip[1] - floor_hip[1]) * lift)
     ear = (120.0, FLOOR_Y - 25)

@@ -247,3 +247,27 @@ def test_tempo_flags_a_half_move_faster_than_the_minimum():
     tj = TempoJudge(Tempo(min_half_s=1.0))
     assert tj.too_fast_half(0.5) and not tj.too_fast_half(1.5)
     assert not TempoJudge(None).too_fast_half(0.1)
+
+
+def test_a_phase_is_timed_at_the_speed_of_its_middle_half():
+    tj = TempoJudge(Tempo(min_phase_s=0.4))
+    for t in frames(0, 3):  # rest 130, a steady 1 s lift to 178 from t = 1, then still
+        tj.observe(t, 130 + 48 * min(max(t - 1.0, 0.0), 1.0))
+    assert tj.phase_s(130, 178, since_t=0.0) == pytest.approx(1.0, abs=0.02)
+    assert not tj.phase_too_fast(130, 178, since_t=0.0)
+    jerk = TempoJudge(Tempo(min_phase_s=0.4))
+    for t in frames(0, 2):
+        jerk.observe(t, 130 + 48 * min(max(t - 1.0, 0.0) / 0.3, 1.0))
+    assert jerk.phase_too_fast(130, 178, since_t=0.0)
+    assert math.isnan(jerk.phase_s(130, 178, since_t=1.5))  # the move was not seen
+
+
+def test_a_rep_starts_a_margin_above_the_persons_own_rest():
+    reps = Reps(measure="hip", start_deg=140, peak_deg=163, hysteresis_deg=3, rest_margin_deg=8,
+                short_fault="hips_too_low", short_cue="Higher")
+    for rest in (128.0, 145.0):  # a slim and a heavy body, pelvis down
+        top = rest + 12  # a shallow lift: below start_deg for the slim body, above it for the heavy one
+        values = [(t, rest + (top - rest) * math.sin(math.pi * min(max(t - 1, 0), 2.0) / 2.0)) for t in frames(0, 4)]
+        done, said = run_reps(RepCounter(reps), values)
+        assert len(done) == 1 and done[0].faults == ["hips_too_low"], rest
+        assert said and said[0][1] == "hips_too_low"

@@ -269,7 +269,7 @@ def test_rep_thresholds_have_sliders_too(tmp_path):
             w.write(p)
     app = TunerApp(load_clip(str(path)), load_spec("bridge"), tmp_path / "b.toml")
     keys = {t.key for t in app.thresholds}
-    assert {"reps::start_deg", "reps::peak_deg", "tempo::max_speed_deg_s"} <= keys
+    assert {"reps::start_deg", "reps::peak_deg", "tempo::min_phase_s"} <= keys
     before = app.evaluate({})
     assert before["summary"]["reps"] == 2 and all(not r["good"] for r in before["reps"])
     peak = app.series.values["hip"].max()

@@ -106,6 +106,7 @@ class Evaluator:
         self._shown: deque = deque()  # [index, t, dt, state, faults] of the recent frames, as shown now
         self._settling: list[tuple[list[int], State | None]] = []  # frames to settle at the end of this step
         self._last_credited = -1
+        self._rep_faulted = False  # the rep found a fault in this frame
         self._finished = False
         self._open_faults: set[str] = set()
         self._index = 0
@@ -122,6 +123,7 @@ class Evaluator:
         pos_ok = self._position.rule(angles) if pose.detected else False
         self._follow_position(t, dt, pose.detected, angles, pos_ok, events)
         judged = self._position.judging and pose.detected
+        self._rep_faulted = False
         verdict, rep_done = self._judge(t, angles) if judged else (ChecksVerdict(), None)
         unknown = pos_ok is None or not pose.detected or verdict.unknown
         self._follow_top_hold(t, dt, angles)
@@ -227,6 +229,7 @@ class Evaluator:
         if not self._reps:
             return v, None
         rep_new = tuple(FaultOpened(t, f, Severity.MAJOR) for f in rep.new_faults)
+        self._rep_faulted = bool(rep.new_faults)
         rep_open = self._reps.open_faults
         active = v.active + tuple(f for f in rep_open if f not in v.active)
         return ChecksVerdict(rep_new + v.new, active, v.hard_fault or bool(rep_open), v.unsettled,
@@ -237,7 +240,11 @@ class Evaluator:
             return
         holding = self._timer.current is not None
         started, ended = self._top.update(t, angles, self._reps.at_top, holding, may_start=self.in_position)
-        if started is not None:
+        if self._rep_faulted:
+            # A fault of the rep found after its top was held (a lift too quick, timed once it was over; a
+            # lowering too quick): the top of a faulty rep is not a hold of good form.
+            self._timer.discard(self._reps.start_t)
+        elif started is not None:
             self._timer.open(started)
             self._timer.wait_since(self._frames_between(started, t))  # held still at the top since then
         elif ended is not None:

@@ -182,23 +182,28 @@ class Reps(_Model):
 
 
 class Tempo(_Model):
-    """Slow, controlled movement: a rep that moves faster than this is the fault `fault`.
+    """Slow, controlled movement, in seconds per phase: a rep whose phase is quicker than this has `fault`.
 
-    `max_speed_deg_s`: the rep measure may not change faster than this, measured over `speed_window_s`
-    (a window, not frame to frame, so that landmark jitter does not read as speed).
+    `min_phase_s` (out_and_back): each lift (rest to top) and each lowering (top back to rest) takes at least
+    this, timed at the speed of the middle half of the move (from a quarter to three quarters of the way), so
+    that the slow start and end of a move, a pause at the top and landmark jitter do not change it.
     `min_half_s` (alternate mode): the time from one extreme to the other must be at least this.
+    `max_speed_deg_s`: the rep measure may not change faster than this over `speed_window_s` (an instantaneous
+    speed: kept for specs that use it; a phase time judges tempo better).
     """
 
     fault: str = "moving_too_fast"
     cue: str = "Slow down: move slowly and smoothly"
+    min_phase_s: float | None = Field(None, gt=0, description="out_and_back: each lift and each lowering takes "
+                                      "at least this (timed over the middle half of the move)")
     min_half_s: float | None = Field(None, gt=0, description="alternate mode: each half-move takes at least this")
     max_speed_deg_s: float | None = Field(None, gt=0, description="highest allowed speed of the rep measure")
     speed_window_s: float = Field(0.2, gt=0)
 
     @model_validator(mode="after")
     def _some_limit(self):
-        if self.min_half_s is None and self.max_speed_deg_s is None:
-            raise ValueError("give min_half_s, max_speed_deg_s or both")
+        if self.min_half_s is None and self.max_speed_deg_s is None and self.min_phase_s is None:
+            raise ValueError("give min_phase_s, min_half_s or max_speed_deg_s")
         return self
 
 

@@ -50,6 +50,8 @@ def allowed_text(spec: Spec, fault: str) -> str:
         return f"a rep's top needs {spec.reps.measure} past {spec.reps.peak_deg:g} deg"
     if spec.tempo is not None and fault == spec.tempo.fault:
         t = spec.tempo
+        if t.min_phase_s:
+            return f"each lift and lowering at least {t.min_phase_s:g} s"
         if t.max_speed_deg_s:
             return f"at most {t.max_speed_deg_s:g} deg/s"
         if t.min_half_s:

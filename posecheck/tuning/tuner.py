@@ -96,6 +96,9 @@ def _thresholds(spec: Spec, measures: dict) -> list[Threshold]:
             out.append(Threshold("tempo::max_speed_deg_s", "tempo", "", "max_speed_deg_s", "",
                                  "tempo max speed", t.max_speed_deg_s, 5.0, max(3 * t.max_speed_deg_s, 60.0),
                                  " deg/s", 1.0))
+        if t.min_phase_s is not None:
+            out.append(Threshold("tempo::min_phase_s", "tempo", "", "min_phase_s", "", "tempo min lift/lowering",
+                                 t.min_phase_s, 0.1, max(3 * t.min_phase_s, 3.0), " s", 0.05))
         if t.min_half_s is not None:
             out.append(Threshold("tempo::min_half_s", "tempo", "", "min_half_s", "", "tempo min half-move",
                                  t.min_half_s, 0.1, max(3 * t.min_half_s, 3.0), " s", 0.1))

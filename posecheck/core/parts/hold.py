@@ -92,6 +92,15 @@ class HoldTimer:
             return HoldTargetReached(t, self.hold.target_s)
         return None
 
+    def discard(self, since_s: float) -> None:
+        """The holds started since `since_s` turned out not to be good form as a whole (their rep was faulty):
+        they count nothing."""
+        if self.current is not None and self.current.start_s >= since_s:
+            self.current, self._pending = None, []
+            self._credits.clear()
+        while self.holds and self.holds[-1].start_s >= since_s:
+            self.holds.pop()
+
     def close(self, end_s: float) -> list[int]:
         """The hold ended at `end_s`: the time credited after it is taken back (the frames it was)."""
         hold = self.current

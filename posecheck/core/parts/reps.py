@@ -1,8 +1,10 @@
 """Rep counting on one smoothed measure, with hysteresis; each rep gets its own verdict.
 
 `out_and_back` (bridge): rest -> up -> top -> down -> rest. A rep starts when the measure passes its start
-level toward the peak (relative to the person's resting level when the spec says so) and ends when it comes
-back; one that turns back or stalls below the peak gets the spec's short fault, said at once.
+level toward the peak and ends when it comes back; with `rest_margin_deg` the start level is that far beyond the
+person's own resting level, so any clear lift from rest is a rep attempt, however shallow. One that turns back
+or stalls below the peak gets the spec's short fault, said at once. Each lift and each lowering is timed
+(`parts.tempo`).
 `alternate` (cat/cow): the measure swings between two extremes; one visit to each is one rep.
 """
 
@@ -56,6 +58,10 @@ class RepCounter:
         self.last_extreme: str | None = None
         self.last_entry_t: float | None = None
         self.halves = 0
+        self.rest_since = -math.inf  # when the last rep ended (its lowering is over)
+        self.rest_min = math.inf  # the lowest value since then: where this rep's lift starts from
+        self.best_time = 0.0  # when the rep was highest: where its lowering starts from
+        self.lift_timed = False
 
     @property
     def at_top(self) -> bool:
@@ -77,6 +83,7 @@ class RepCounter:
         if v != v:
             self.tempo.clear()
             return RepStep()
+        self.tempo.observe(t, self.d * v)
         done = self._alternate(v, t) if self.r.mode == "alternate" else self._out_and_back(v, t)
         return RepStep(done, tuple(self._new))
 
@@ -92,7 +99,7 @@ class RepCounter:
             self.rest_x = min(self.rest_x, x)
         # A "rest" above mid-range is a set that started mid-rep, not a body that rests high.
         if self.rest_x <= (start + peak) / 2:
-            start = max(start, min(self.rest_x + r.rest_margin_deg, peak - r.hysteresis_deg - 1.0))
+            start = min(self.rest_x + r.rest_margin_deg, peak - r.hysteresis_deg - 1.0)
         return start
 
     def _out_and_back(self, v: float, t: float) -> RepRecord | None:
@@ -101,19 +108,23 @@ class RepCounter:
         if self.tempo.too_fast_now(v, t) and self.phase != "rest":
             self._flag(self.tempo.fault)
         if self.phase == "rest":
+            self.rest_min = min(self.rest_min, x)
             if x > start:
                 self.phase, self.start_t, self.best, self.faults = "up", t, x, []
-                self.top_s, self.top_since, self.best_t = 0.0, None, t
+                self.top_s, self.top_since, self.best_t, self.best_time = 0.0, None, t, t
+                self.lift_timed = False
             return None
         if x > self.best + STALL_DEG:
             self.best_t = t
-        self.best = max(self.best, x)
+        if x > self.best:
+            self.best, self.best_time = x, t
         if self.phase == "up":
             return self._up(x, t, start)
         if self.phase == "top":
             if x < self.d * self.r.peak_deg - self.r.hysteresis_deg:
                 self.top_s += t - (self.top_since or t)
                 self.phase, self.top_since = "down", None
+                self._time_lift()  # it went as high as it goes: the whole lift can be timed
             return None
         return self._down(x, t, start)
 
@@ -128,6 +139,7 @@ class RepCounter:
             # Turned back, or stalled, below the top: say so now (while it can still be fixed), not at the end
             # of the rep.
             self._flag(short)
+            self._time_lift()
             if x < self.best - hyst:
                 self.phase = "down"
         elif x < start - hyst:
@@ -142,7 +154,20 @@ class RepCounter:
             return self._end(t)
         return None
 
+    def _time_lift(self) -> None:
+        """The lift is over (it left the top, or turned back or stalled below it): was it too quick?"""
+        if not self.lift_timed:
+            self.lift_timed = True
+            if self.tempo.phase_too_fast(self.rest_min, self.best, self.rest_since):
+                self._flag(self.tempo.fault)
+
     def _end(self, t: float) -> RepRecord:
+        self._time_lift()
+        # The lowering goes back to where the lift started from (a shallow rep ends before its last quarter and
+        # is not timed: it is too low anyway).
+        if self.tempo.phase_too_fast(self.best, self.rest_min, self.best_time):
+            self._flag(self.tempo.fault)
+        self.rest_since, self.rest_min = t, self.tempo.last_value
         if self.phase == "top" and self.top_since is not None:
             self.top_s += t - self.top_since
         rep = RepRecord(self.start_t, t, not self.faults, list(self.faults), self.d * self.best, self.top_s)
