@@ -62,6 +62,7 @@ class RepCounter:
         self.rest_min = math.inf  # the lowest value since then: where this rep's lift starts from
         self.best_time = 0.0  # when the rep was highest: where its lowering starts from
         self.lift_timed = False
+        self.from_rest = False  # this rep's lift was seen from rest
 
     @property
     def at_top(self) -> bool:
@@ -112,7 +113,9 @@ class RepCounter:
             if x > start:
                 self.phase, self.start_t, self.best, self.faults = "up", t, x, []
                 self.top_s, self.top_since, self.best_t, self.best_time = 0.0, None, t, t
-                self.lift_timed = False
+                # A set that starts mid-rep has not seen the lift from rest: its phases are not timed.
+                self.from_rest = self.rest_min < start - self.r.hysteresis_deg
+                self.lift_timed = not self.from_rest
             return None
         if x > self.best + STALL_DEG:
             self.best_t = t
@@ -165,7 +168,7 @@ class RepCounter:
         self._time_lift()
         # The lowering goes back to where the lift started from (a shallow rep ends before its last quarter and
         # is not timed: it is too low anyway).
-        if self.tempo.phase_too_fast(self.best, self.rest_min, self.best_time):
+        if self.from_rest and self.tempo.phase_too_fast(self.best, self.rest_min, self.best_time):
             self._flag(self.tempo.fault)
         self.rest_since, self.rest_min = t, self.tempo.last_value
         if self.phase == "top" and self.top_since is not None:
