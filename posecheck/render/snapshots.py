@@ -208,9 +208,7 @@ class SnapshotKeeper:
         ok, buf = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, self.jpeg_quality])
         if not ok:
             raise ReportError(f"could not encode the snapshot of {fault}")
-        cue = self._checks[fault].cue if fault in self._checks else (
-            spec.reps.short_cue if spec.reps and fault == spec.reps.short_fault else
-            spec.tempo.cue if spec.tempo and fault == spec.tempo.fault else fault)
+        cue = spec.cue_for(fault)
         return Snapshot(fault=fault, t_s=kept.t_s, measure=measure, value_deg=value, excursion=kept.score,
                         cue=cue, allowed=allowed_text(spec, fault), jpeg=buf.tobytes(), from_video=from_video,
                         width=image.shape[1], height=image.shape[0])

@@ -26,6 +26,7 @@ import math
 from dataclasses import dataclass, field
 
 from posecheck import words
+from posecheck.core.cues import CUE_SHOWN_S
 from posecheck.core.events import RepCompleted, SetEnded, SetStarted
 from posecheck.core.landmarks import Pose, SourceInfo
 from posecheck.core.session import Session
@@ -70,7 +71,7 @@ class StepState:
 
 
 class RoutineRunner:
-    CUE_SHOW_S = 2.5  # a cue stays on screen at least this long, and while its fault lasts
+    CUE_SHOW_S = CUE_SHOWN_S  # a cue stays on screen at least this long, and while its fault lasts
     def __init__(self, routine: LoadedRoutine, info: SourceInfo, estimator: str = "", *,
                  switch_after_s: float = 2.0, wait_s: float = 120.0, count_breaths: bool = False):
         self.routine, self.info, self.estimator = routine, info, estimator
