@@ -94,8 +94,16 @@ def test_the_window_shows_the_coaching_overlay_and_q_quits(xvfb_screens, tmp_pat
         if full:
             # Xvfb has no window manager to carry out "full screen": do its part, size the window to the screen.
             subprocess.run(["xdotool", "windowsize", win, "1920", "1080"], env=env, check=True, timeout=10)
-        time.sleep(5.9)  # into the sag: the cue is on screen from 5.5 s of the recording
-        shot = read_xwd(framebuffer)
+        # Into the sag (5-7 s of the recording; the cue from 5.5 s): a busy machine may start the window late,
+        # so look until the cue is on screen.
+        time.sleep(5.0)
+        deadline = time.monotonic() + 4.0
+        while True:
+            shot = read_xwd(framebuffer)
+            cue_on = (np.abs(shot.astype(int) - (30, 30, 160)).sum(axis=2) == 0).sum() > 2000
+            if cue_on or time.monotonic() > deadline:
+                break
+            time.sleep(0.25)
         if SHOTS:
             import cv2
             cv2.imwrite(str(Path(SHOTS) / f"live_window_{screen}.png"), shot)
