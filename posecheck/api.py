@@ -16,7 +16,7 @@ from posecheck.core.landmarks import Pose
 from posecheck.core.session import Session
 from posecheck.core.specs import Spec, load_spec
 from posecheck.errors import NoPersonError, SourceError
-from posecheck.io.atomic import check_writable
+from posecheck.io.atomic import check_not_input, check_writable
 from posecheck.io.frames import open_frames
 from posecheck.io.ranges import parse_input
 from posecheck.io.recording import RecordingHeader, RecordingWriter
@@ -71,9 +71,12 @@ def score(path: str | os.PathLike, exercise: str | Spec = "plank", *, model: str
     annotated video labels joints in "words" ("hips 14 deg low") or by "measures" name (a coach's view).
     """
     outputs = dict(json=json, html=html, annotated_video=annotated_video, csv=csv)
+    # Before the model runs, not after; never over the input (a report in place of the video).
+    spec_file = exercise if isinstance(exercise, str) and os.path.isfile(exercise) else None
+    check_not_input(outputs.values(), [path, spec_file])
     for out in outputs.values():
         if out:
-            check_writable(out)  # fail before the model runs, not after
+            check_writable(out)
     detection = None
     if isinstance(exercise, str) and exercise == "auto":
         detection, stream = detect_stream(path, model=model, model_complexity=model_complexity,
@@ -133,6 +136,7 @@ def score_outputs(stream: PoseStream, spec: Spec, *, progress: ProgressFn | None
 def record(path: str | os.PathLike, out: str | os.PathLike, *, model: str | os.PathLike | None = None,
            model_complexity: int = 1, progress: ProgressFn | None = None) -> int:
     """Run the pose model over a video and write a landmark recording (atomically). Returns the frame count."""
+    check_not_input([out], [path])
     with open_poses(path, model=model, model_complexity=model_complexity) as stream:
         info = stream.info
         header = RecordingHeader(width=info.width, height=info.height, fps=info.fps, source=Path(path).name)

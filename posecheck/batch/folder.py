@@ -20,7 +20,7 @@ from posecheck import words
 from posecheck.api import score
 from posecheck.core.detect import ExerciseNotRecognised
 from posecheck.errors import PosecheckError, SourceOpenError
-from posecheck.io.atomic import atomic_write
+from posecheck.io.atomic import atomic_write, check_not_input
 from posecheck.io.frames import IMAGE_SUFFIXES
 from posecheck.io.recording import is_recording
 
@@ -132,6 +132,9 @@ def score_folder(folder: str | os.PathLike, exercise: str, out_dir: str | os.Pat
         raise SourceOpenError(f"{out} is a file; give a folder for the reports with --out")
     out.mkdir(parents=True, exist_ok=True)
     names = output_names(inputs)
+    # A folder scored into itself must not overwrite a recording named like a report (before any work).
+    check_not_input([out / f"{names[p]}.{ext}" for p in inputs for ext in ("json", "html")]
+                    + [out / "summary.csv"], inputs)
     kwargs = dict(model=model, model_complexity=model_complexity,
                   specs_dirs=list(specs_dirs) if specs_dirs else None)
     results: dict[Path, FileResult] = {}

@@ -16,7 +16,7 @@ from posecheck.cli.options import (
 from posecheck.core.geometry import MEASURES
 from posecheck.core.specs import load_spec
 from posecheck.errors import PosecheckError
-from posecheck.io.atomic import atomic_write, check_writable
+from posecheck.io.atomic import atomic_write, check_not_input, check_writable
 from posecheck.report.templating import fixed
 from posecheck.tuning.explore import (
     MEASURE_HELP,
@@ -71,11 +71,12 @@ def angles(input, plot_path, csv_path, at_s, exercise, measures, model, model_co
         bad = [m for m in names if m not in MEASURES]
         if bad:
             raise PosecheckError(f"--measures: unknown {', '.join(bad)}; known: {', '.join(MEASURES)}")
+    inp = parse_input(input)
+    check_not_input([plot_path, csv_path if csv_path != "-" else None], [inp.path])
     if plot_path:
         check_writable(plot_path)
     if csv_path and csv_path != "-":
         check_writable(csv_path)
-    inp = parse_input(input)
     clip = load_clip(inp, model=model, model_complexity=model_complexity,
                      progress_factory=lambda p: progress_bar(None, "measuring", quiet))
     # Measured over the whole input (the filters need the frames before the range), then cut.

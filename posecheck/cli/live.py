@@ -7,7 +7,7 @@ import click
 from posecheck.cli.options import complexity_option, model_option, specs_option
 from posecheck.core.specs import load_spec
 from posecheck.errors import PosecheckError
-from posecheck.io.atomic import check_writable
+from posecheck.io.atomic import check_not_input, check_writable
 from posecheck.io.live_frames import open_live_frames
 from posecheck.live.coach import WindowDisplay, format_event, run_live, summary_lines
 from posecheck.live.voice import open_voice
@@ -72,6 +72,8 @@ def live(exercise, camera, source, headless, json_path, record_path, video_path,
     if no_drop and source is None:
         raise PosecheckError("--no-drop is for --source VIDEO: a camera cannot wait for the judge")
     spec = load_spec(exercise, list(specs_dirs))
+    check_not_input([json_path, record_path, video_path],
+                    [source, exercise if exercise.endswith(".toml") else None])
     for p in (json_path, record_path, video_path):
         if p:
             check_writable(p)

@@ -15,6 +15,7 @@ from posecheck.cli import angles, history, live, record, routine, schema, score,
 from posecheck.cli import eval as eval_cmd
 from posecheck.cli.options import EXIT_BAD_INPUT, EXIT_INTERNAL
 from posecheck.errors import PosecheckError
+from posecheck.io.atomic import cut
 from posecheck.io.native import quiet_native_output
 from posecheck.version import __version__
 
@@ -79,6 +80,18 @@ def run(argv=None) -> int:
         return 130
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else 0
+    except MemoryError:
+        if debug:
+            traceback.print_exc()
+        click.echo("Error: not enough memory for this input (is it far larger than a video of a person "
+                   "exercising?); try a shorter or smaller file", err=True)
+        return EXIT_BAD_INPUT
+    except OSError as e:  # the machine, not posecheck: a full disk, a file system refusing, a name too long
+        if debug:
+            traceback.print_exc()
+        where = f"{cut(e.filename)}: " if e.filename else ""
+        click.echo(f"Error: {where}{(e.strerror or str(e)).lower()}", err=True)
+        return EXIT_BAD_INPUT
     except Exception as e:  # a bug: say so in one line, the traceback only on request
         if debug:
             traceback.print_exc()

@@ -14,7 +14,7 @@ from posecheck.cli.options import (
     quiet_option,
 )
 from posecheck.errors import PosecheckError
-from posecheck.io.atomic import check_writable
+from posecheck.io.atomic import check_not_input, check_writable
 from posecheck.io.frames import open_frames
 
 
@@ -31,6 +31,7 @@ def record(video, out, model, model_complexity, quiet):
     A recording can be scored like a video (`posecheck score out.jsonl -e plank`), many times over,
     without running the model again. The file appears only when complete.
     """
+    check_not_input([out], [video])
     check_writable(out)
     total = None
     if os.path.isfile(video) and not video.endswith(".jsonl"):

@@ -27,7 +27,7 @@ from posecheck.core.specs import (
     load_spec_file,
 )
 from posecheck.errors import PosecheckError, SpecInvalid
-from posecheck.io.atomic import atomic_write, check_writable
+from posecheck.io.atomic import atomic_write, check_not_input, check_writable
 from posecheck.tuning.explore import load_clip, parse_input
 from posecheck.tuning.scaffold import scaffold_spec
 
@@ -153,6 +153,7 @@ def specs_new(name, reference, out, title, tolerance_deg, position_tolerance_deg
     if hold_s is not None and hold_s <= 0:
         raise PosecheckError("--hold must be > 0 seconds")
     out = out or f"{name}.toml"
+    check_not_input([out], [parse_input(reference).path])
     check_writable(out)
     if Path(out).exists() and not force:
         raise PosecheckError(f"{out} exists; give another -o FILE, or --force to overwrite it")

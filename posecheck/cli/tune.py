@@ -17,7 +17,8 @@ from posecheck.cli.options import (
 )
 from posecheck.core.specs import load_spec
 from posecheck.errors import PosecheckError
-from posecheck.io.atomic import atomic_write, check_writable
+from posecheck.io.atomic import atomic_write, check_not_input, check_writable
+from posecheck.tuning.explore import parse_input
 from posecheck.tuning import tune as lib
 from posecheck.tuning.tuner import serve
 
@@ -93,6 +94,8 @@ def tune(exercise, good, bad, out, html_path, margin_deg, only, widen_position, 
     spec = load_spec(exercise, list(specs_dirs))
     if name is not None and not _ID.match(name):
         raise PosecheckError(f"--name {name!r}: use snake_case (a-z, 0-9, _), e.g. my_plank")
+    inputs = [parse_input(c).path for c in (*good, *bad, *([interactive] if interactive else []))]
+    check_not_input([out, html_path], inputs + [exercise if exercise.endswith(".toml") else None])
     for p in (out, html_path):
         if p:
             check_writable(p)

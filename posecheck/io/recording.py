@@ -221,15 +221,20 @@ class RecordingWriter:
     def write(self, pose: Pose) -> None:
         self._f.write(frame_json(pose) + "\n")
 
-    def close(self, ok: bool = True) -> None:
+    def close(self, ok: bool = True, exc: BaseException | None = None) -> None:
+        """Commit the file (ok) or drop it. A write the disk refused raises ReportError here, whichever."""
         if ok:
             self._ctx.__exit__(None, None, None)
         else:
-            err = RuntimeError("recording aborted")
-            self._ctx.__exit__(type(err), err, None)
+            err = exc if exc is not None else RuntimeError("recording aborted")
+            try:
+                self._ctx.__exit__(type(err), err, err.__traceback__)
+            except BaseException as raised:
+                if raised is not err:
+                    raise  # the disk's failure, in words (ReportError)
 
     def __enter__(self) -> "RecordingWriter":
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        self.close(ok=exc_type is None)
+        self.close(ok=exc_type is None, exc=exc)

@@ -21,7 +21,7 @@ from posecheck.core.landmarks import Pose, SourceInfo
 from posecheck.core.session import Step
 from posecheck.core.specs import Spec
 from posecheck.errors import ReportError
-from posecheck.io.atomic import AtomicPath, check_writable
+from posecheck.io.atomic import WRITE_ERRNOS, AtomicPath, check_writable, disk_full, no_space, write_failure
 from posecheck.io.frames import IMAGE_SUFFIXES, Frame
 from posecheck.render.annotators import Overlay
 
@@ -73,7 +73,7 @@ class VideoWriter:
             self._stream = stream
         except (av.FFmpegError, OSError) as e:
             self._atomic.discard()
-            raise ReportError(f"{self.target}: cannot write video ({e})") from None
+            raise self._failure(e) from None
         self._last_pts = -1
         self.frames = 0
 
@@ -93,7 +93,15 @@ class VideoWriter:
         try:
             self._container.mux(packets)
         except (av.FFmpegError, OSError) as e:
-            raise ReportError(f"{self.target}: cannot write video ({e})") from None
+            raise self._failure(e) from None
+
+    def _failure(self, e: Exception) -> ReportError:
+        """The disk's reason in words ("disk full") where there is one, else the encoder's."""
+        if isinstance(getattr(e, "errno", None), int) and e.errno in WRITE_ERRNOS:
+            return write_failure(self.target, OSError(e.errno, os.strerror(e.errno)))
+        if disk_full(self.target):
+            return write_failure(self.target, no_space())
+        return ReportError(f"{self.target}: cannot write video ({e})")
 
     def close(self, commit: bool = True) -> None:
         """Finish the file and rename it into place (commit), or throw the temp file away."""
@@ -104,10 +112,15 @@ class VideoWriter:
                 if self.frames == 0:
                     raise ReportError(f"{self.target}: no frames to write")
                 self._mux(self._stream.encode(None))  # the frames the encoder still holds
-            self._container.close()
+            try:
+                self._container.close()  # writes the index: a full disk may only show here
+            except (av.FFmpegError, OSError) as e:
+                self._container = None
+                raise self._failure(e) from None
             self._container = None
             if commit:
-                self._atomic.commit()
+                # Reopened and counted before it replaces anything: an encoder may not report a failed write.
+                self._atomic.commit(expect_frames=self.frames)
             else:
                 self._atomic.discard()
         except BaseException:

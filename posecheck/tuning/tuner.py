@@ -31,7 +31,7 @@ from posecheck.core.landmarks import Landmark
 from posecheck.core.session import Session
 from posecheck.core.specs import Spec
 from posecheck.errors import PosecheckError, SpecError
-from posecheck.io.atomic import atomic_write, check_writable
+from posecheck.io.atomic import atomic_write, check_not_input, check_writable
 from posecheck.io.streams import open_poses
 from posecheck.report.build import build_report
 from posecheck.report.templating import STATE_FILL, render
@@ -374,6 +374,7 @@ def serve(input_text: str, spec: Spec, *, out: str | None, name: str, port: int 
           model=None, model_complexity: int = 1, progress_factory=None, echo=print) -> None:
     """Run the tuner until Ctrl-C."""
     out_path = out or f"{name}.toml"
+    check_not_input([out_path], [parse_input(input_text).path])
     check_writable(out_path)
     clip, images = load_tuner_clip(input_text, model=model, model_complexity=model_complexity,
                                    progress_factory=progress_factory)

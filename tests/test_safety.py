@@ -1,0 +1,216 @@
+"""Nothing lost, nothing exposed (issue 14): an output is never an input, a full disk is said and leaves the old
+file, signals end runs like Ctrl-C, non-finite numbers are unknown, and odd headers are refused in one line.
+
+Landmark recordings (no model) wherever the case allows, so that these run in seconds."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from posecheck.cli.main import run
+from posecheck.io.recording import RecordingHeader, RecordingWriter
+from synth import H, W, plank_points, sequence
+
+
+def write_recording(path: Path, seconds: float = 4.0, fps: float = 30.0) -> Path:
+    with RecordingWriter(path, RecordingHeader(W, H, fps, "synthetic plank")) as w:
+        for p in sequence(fps, seconds, lambda t: plank_points()):
+            w.write(p)
+    return path
+
+
+def one_error(capsys, code: int, *expect: str) -> str:
+    cap = capsys.readouterr()
+    assert code == 2, (code, cap.out, cap.err)
+    lines = [ln for ln in cap.err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: "), cap.err
+    assert "Traceback" not in cap.err + cap.out
+    for e in expect:
+        assert e in lines[0], lines[0]
+    assert len(lines[0]) < 400, lines[0]
+    return lines[0]
+
+
+def no_temp_files(folder: Path) -> bool:
+    return not [p for p in folder.rglob("*") if p.name.endswith(".part") or ".part." in p.name]
+
+
+# --- 1. no output path may be an input -----------------------------------------------------------------------
+
+@pytest.fixture
+def rec(tmp_path) -> Path:
+    return write_recording(tmp_path / "in.jsonl")
+
+
+@pytest.mark.parametrize("flag", ["--json", "--csv", "--html", "--annotated-video"])
+def test_score_refuses_to_write_a_report_over_its_input(rec, flag, capsys):
+    before = rec.read_bytes()
+    code = run(["score", str(rec), "-e", "plank", flag, str(rec)])
+    one_error(capsys, code, "is the input", "replace")
+    assert rec.read_bytes() == before
+
+
+def test_score_refuses_an_output_that_is_a_link_to_the_input(rec, tmp_path, capsys):
+    before = rec.read_bytes()
+    (tmp_path / "sym.json").symlink_to(rec)
+    os.link(rec, tmp_path / "hard.json")
+    for out in ("sym.json", "hard.json", "./sub/../in.jsonl"):
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        code = run(["score", str(rec), "-e", "plank", "--json", str(tmp_path / out)])
+        one_error(capsys, code, "is the input")
+    assert rec.read_bytes() == before
+
+
+def test_score_refuses_the_same_path_for_two_outputs(rec, tmp_path, capsys):
+    code = run(["score", str(rec), "-e", "plank", "--json", str(tmp_path / "r"), "--csv", str(tmp_path / "r")])
+    one_error(capsys, code, "two outputs")
+    assert not (tmp_path / "r").exists()
+
+
+def test_score_with_out_folder_refuses_a_report_named_like_its_recording(tmp_path, capsys):
+    rec = write_recording(tmp_path / "session.json")  # a recording is known by its first line, not its name
+    before = rec.read_bytes()
+    code = run(["score", str(rec), "-e", "plank", "--out", str(tmp_path)])
+    one_error(capsys, code, "is the input")
+    assert rec.read_bytes() == before and not (tmp_path / "session.html").exists()
+
+
+def test_folder_scored_into_itself_does_not_overwrite_a_recording_named_like_a_report(tmp_path, capsys):
+    write_recording(tmp_path / "a.jsonl")
+    rec = write_recording(tmp_path / "b.json")
+    before = rec.read_bytes()
+    code = run(["score", str(tmp_path), "-e", "plank", "--out", str(tmp_path), "--jobs", "1", "-q"])
+    one_error(capsys, code, "is the input")
+    assert rec.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl", "b.json"]  # refused before any work
+
+
+def test_record_refuses_to_write_over_its_video(tmp_path, capsys):
+    video = tmp_path / "in.mp4"
+    video.write_bytes(b"\x00\x00\x00\x18ftypmp42 not really a video")
+    code = run(["record", str(video), "-o", str(video)])
+    one_error(capsys, code, "is the input")
+    assert video.read_bytes().startswith(b"\x00\x00\x00\x18ftyp")
+
+
+def test_live_angles_tune_and_specs_new_refuse_their_input_as_output(rec, tmp_path, capsys):
+    before = rec.read_bytes()
+    for argv in (["live", "-e", "plank", "--source", str(rec), "--headless", "--no-voice", "--json", str(rec)],
+                 ["live", "-e", "plank", "--source", str(rec), "--headless", "--no-voice", "--record", str(rec)],
+                 ["angles", str(rec), "--csv", str(rec)],
+                 ["angles", f"{rec}@1-2", "--plot", str(rec)],
+                 ["tune", "-e", "plank", "--good", str(rec), "-o", str(rec)],
+                 ["tune", "-e", "plank", "--good", str(rec), "--html", str(rec)],
+                 ["specs", "new", "x_plank", "--from", str(rec), "-o", str(rec), "--force"]):
+        code = run(argv)
+        one_error(capsys, code, "is the input")
+    assert rec.read_bytes() == before
+
+
+def test_the_library_refuses_too(rec):
+    import posecheck
+    from posecheck.errors import ReportError
+
+    with pytest.raises(ReportError, match="is the input"):
+        posecheck.score(rec, "plank", json=rec)
+    with pytest.raises(ReportError, match="is the input"):
+        posecheck.record(rec, rec)
+
+
+# --- 2. a full disk: "disk full", exit 2, the old file as it was, no temp file ---------------------------------
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real file system of 512 KB (tmpfs), mounted for the test; root only."""
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a small file system needs root")
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", f"posecheck-{uuid.uuid4().hex[:8]}", str(mnt)],
+                       capture_output=True)
+    if r.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {r.stderr.decode().strip()}")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def fill(disk: Path, leave: int = 0) -> None:
+    """Fill the disk to the last byte, or all but `leave` bytes."""
+    fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)
+    try:
+        if leave:
+            st = os.statvfs(disk)
+            os.write(fd, b"\xff" * (st.f_bavail * st.f_frsize - leave))
+            return
+        for size in (65536, 4096, 1):
+            try:
+                while True:
+                    os.write(fd, b"\xff" * size)
+            except OSError:
+                pass
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.parametrize("leave", [0, 8000], ids=["full", "nearly_full"])
+@pytest.mark.parametrize("flag,name", [("--annotated-video", "old.mp4"), ("--annotated-video", "old.avi"),
+                                       ("--json", "old.json"), ("--html", "old.html"), ("--csv", "old.csv")])
+def test_a_full_disk_fails_the_write_and_keeps_the_old_file(small_disk, rec, flag, name, leave, capsys):
+    old = small_disk / name
+    old.write_bytes(b"the user's old file\n" * 100)
+    fill(small_disk, leave)
+    code = run(["score", str(rec), "-e", "plank", flag, str(old)])
+    one_error(capsys, code, "disk full", name)
+    assert old.read_bytes() == b"the user's old file\n" * 100
+    assert no_temp_files(small_disk)
+
+
+def test_record_onto_a_full_disk_keeps_the_old_recording(small_disk, rec, capsys):
+    import posecheck
+    from posecheck.errors import ReportError
+
+    old = small_disk / "old.jsonl"
+    old.write_text("old recording\n")
+    fill(small_disk)
+    from posecheck.io.streams import open_poses
+    with pytest.raises(ReportError, match="disk full"):
+        with open_poses(rec) as stream, RecordingWriter(old, RecordingHeader(W, H, 30.0)) as w:
+            for _f, pose in stream:
+                w.write(pose)
+    assert old.read_text() == "old recording\n" and no_temp_files(small_disk)
+    assert posecheck  # the library raised ReportError, which the CLI prints in one line
+
+
+def test_an_incomplete_video_is_not_committed(tmp_path):
+    """The check at the commit: a writer that wrote fewer frames than it was given (as OpenCV does on a full
+    disk, silently) does not replace the old file."""
+    import cv2
+    import numpy as np
+    from posecheck.errors import ReportError
+    from posecheck.io.atomic import AtomicPath
+
+    target = tmp_path / "v.avi"
+    target.write_bytes(b"old")
+    ap = AtomicPath(target)
+    vw = cv2.VideoWriter(str(ap.tmp), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (64, 48))
+    for _ in range(5):
+        vw.write(np.zeros((48, 64, 3), np.uint8))
+    vw.release()
+    with pytest.raises(ReportError, match="only 5 of 9 frames"):
+        ap.commit(expect_frames=9)
+    assert target.read_bytes() == b"old" and no_temp_files(tmp_path)
+    ap = AtomicPath(target)
+    ap.tmp.write_bytes(b"\x00" * 100)  # not a video at all
+    with pytest.raises(ReportError, match="incomplete"):
+        ap.commit(expect_frames=9)
+    assert target.read_bytes() == b"old" and no_temp_files(tmp_path)
