@@ -73,15 +73,15 @@ def score(path: str | os.PathLike, exercise: str | Spec = "plank", *, model: str
     outputs = dict(json=json, html=html, annotated_video=annotated_video, csv=csv)
     # Before the model runs, not after; never over the input (a report in place of the video).
     spec_file = exercise if isinstance(exercise, str) and os.path.isfile(exercise) else None
-    check_not_input(outputs.values(), [path, spec_file])
+    check_not_input(outputs.values(), [parse_input(path).path, spec_file])
     for out in outputs.values():
         if out:
             check_writable(out)
-    detection = None
+    detection, interrupted = None, False
     if isinstance(exercise, str) and exercise == "auto":
-        detection, stream = detect_stream(path, model=model, model_complexity=model_complexity,
-                                          specs_dirs=specs_dirs, progress=progress,
-                                          keep_frames=bool(html or annotated_video))
+        detection, stream, interrupted = _detect(path, model=model, model_complexity=model_complexity,
+                                                 specs_dirs=specs_dirs, progress=progress,
+                                                 keep_frames=bool(html or annotated_video))
         spec = load_spec(detection.exercise, specs_dirs)
     else:
         spec = _spec(exercise, specs_dirs)
@@ -89,13 +89,15 @@ def score(path: str | os.PathLike, exercise: str | Spec = "plank", *, model: str
     with stream:
         # With auto, the progress bar followed the model run; replaying the poses found is quick.
         return score_outputs(stream, spec, progress=None if detection else progress, detection=detection,
-                             labels=labels, **outputs)
+                             labels=labels, interrupted=interrupted, **outputs)
 
 
 def score_outputs(stream: PoseStream, spec: Spec, *, progress: ProgressFn | None = None, json=None, html=None,
-                  annotated_video=None, csv=None, detection=None, labels: str = "words") -> Report:
+                  annotated_video=None, csv=None, detection=None, labels: str = "words",
+                  interrupted: bool = False) -> Report:
     """Judge an open stream and write the requested outputs (see `score`). Nothing is written when scoring
-    fails; a Ctrl-C still writes the outputs of the part scored, the report marked partial."""
+    fails; a Ctrl-C still writes the outputs of the part scored, the report marked partial (as it is when
+    `interrupted`: the stream is what was read before a Ctrl-C)."""
 
     keeper = SnapshotKeeper(spec, stream.info) if html else None
     writer = AnnotatedVideoWriter(annotated_video, spec, stream.info, labels) if annotated_video else None
@@ -107,6 +109,7 @@ def score_outputs(stream: PoseStream, spec: Spec, *, progress: ProgressFn | None
 
     try:
         report = score_stream(stream, spec, progress, on_step if sinks else None)
+        report.partial = report.partial or interrupted
         if report.source.frames == 0:
             raise SourceError(f"{stream.info.path}: no frames to score" +
                               ("; that time range is past the end of the input" if "@" in stream.info.path
@@ -135,18 +138,26 @@ def score_outputs(stream: PoseStream, spec: Spec, *, progress: ProgressFn | None
 
 def record(path: str | os.PathLike, out: str | os.PathLike, *, model: str | os.PathLike | None = None,
            model_complexity: int = 1, progress: ProgressFn | None = None) -> int:
-    """Run the pose model over a video and write a landmark recording (atomically). Returns the frame count."""
-    check_not_input([out], [path])
+    """Run the pose model over a video and write a landmark recording (atomically). Returns the frame count.
+
+    A Ctrl-C keeps the frames recorded so far (the model's time is not thrown away): the recording is written
+    with them and their count returned; with nobody seen yet, nothing is written and the interrupt goes on."""
+    check_not_input([out], [parse_input(path).path])
     with open_poses(path, model=model, model_complexity=model_complexity) as stream:
         info = stream.info
         header = RecordingHeader(width=info.width, height=info.height, fps=info.fps, source=Path(path).name)
         n = seen = 0
         with RecordingWriter(out, header) as w:
-            for n, (_frame, pose) in enumerate(stream, 1):
-                w.write(pose)
-                seen += pose.detected
-                if progress is not None:
-                    progress(n, pose.t_s)
+            try:
+                for _frame, pose in stream:
+                    w.write(pose)
+                    n += 1
+                    seen += pose.detected
+                    if progress is not None:
+                        progress(n, pose.t_s)
+            except KeyboardInterrupt:
+                if not seen:
+                    raise
             if n and not seen:  # raised inside the writer: no file is left behind
                 raise NoPersonError(f"{path}: no person was detected in any of its {n} frame(s); nothing to "
                                     "record (film the whole body from the side, in good light)")
@@ -157,15 +168,28 @@ def detect_stream(path: str | os.PathLike, *, model=None, model_complexity: int 
                   progress=None, keep_frames: bool = False):
     """Run the model once over `path`, recognise the exercise, and return `(Detection, PoseStream)`: the
     stream replays the poses found (no second model run), paired with the frames decoded again only when
-    `keep_frames` (the annotated video and snapshots need images). Raises ExerciseNotRecognised."""
+    `keep_frames` (the annotated video and snapshots need images). Raises ExerciseNotRecognised. A Ctrl-C
+    while the model runs recognises the part read (see `score`, which marks that report partial)."""
+    det, stream, _interrupted = _detect(path, model=model, model_complexity=model_complexity,
+                                        specs_dirs=specs_dirs, progress=progress, keep_frames=keep_frames)
+    return det, stream
+
+
+def _detect(path, *, model, model_complexity, specs_dirs, progress, keep_frames):
     specs = load_all_specs(specs_dirs)
+    interrupted = False
     with open_poses(path, model=model, model_complexity=model_complexity) as stream:
         info, estimator = stream.info, stream.estimator_name
         poses: list[Pose] = []
-        for i, (_frame, pose) in enumerate(stream, 1):
-            poses.append(pose)
-            if progress is not None:
-                progress(i, pose.t_s)
+        try:
+            for i, (_frame, pose) in enumerate(stream, 1):
+                poses.append(pose)
+                if progress is not None:
+                    progress(i, pose.t_s)
+        except KeyboardInterrupt:
+            if not any(p.detected for p in poses):
+                raise  # nothing to recognise or report
+            interrupted = True
     det = detect_poses(poses, info.width, info.height, specs, still_image=info.kind == "image")
     if det.exercise is None:
         raise not_recognised(path, det)
@@ -173,5 +197,5 @@ def detect_stream(path: str | os.PathLike, *, model=None, model_complexity: int 
         rng = parse_input(path)
         frames = open_frames(rng.path)
         in_range = (f for f in frames if rng.contains(f.t_s))
-        return det, PoseStream(info, zip(in_range, poses), [frames.close], estimator)
-    return det, PoseStream(info, ((None, p) for p in poses), [], estimator)
+        return det, PoseStream(info, zip(in_range, poses), [frames.close], estimator), interrupted
+    return det, PoseStream(info, ((None, p) for p in poses), [], estimator), interrupted

@@ -214,3 +214,93 @@ def test_an_incomplete_video_is_not_committed(tmp_path):
     with pytest.raises(ReportError, match="incomplete"):
         ap.commit(expect_frames=9)
     assert target.read_bytes() == b"old" and no_temp_files(tmp_path)
+
+
+# --- 3. SIGTERM and SIGHUP are handled like Ctrl-C --------------------------------------------------------------
+
+def _feed_then_signal(fifo: Path, argv: list[str], sig: int, tmp_path: Path, seconds: float = 4.0):
+    """Start `posecheck ARGV` reading the named pipe, write `seconds` of plank into it, wait while the command
+    waits for more (a stalled source), then send `sig`."""
+    import signal  # noqa: F401 - the caller's signal numbers
+    import time
+
+    from posecheck.io.recording import frame_json
+
+    proc = subprocess.Popen([sys.executable, "-m", "posecheck", *argv], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    with open(fifo, "w") as w:
+        w.write(RecordingHeader(W, H, 30.0, "pipe").to_json() + "\n")
+        for p in sequence(30.0, seconds, lambda t: plank_points()):
+            w.write(frame_json(p) + "\n")
+        w.flush()
+        time.sleep(2.5)  # the command has read everything and waits for more
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=60)
+    return proc.returncode, out, err
+
+
+@pytest.fixture
+def fifo(tmp_path) -> Path:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("needs a named pipe")
+    f = tmp_path / "stream.jsonl"
+    os.mkfifo(f)
+    return f
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("exercise", ["plank", "auto"])
+def test_a_stop_signal_during_score_writes_a_partial_report(fifo, tmp_path, signame, exercise):
+    import signal
+
+    sig = getattr(signal, signame)
+    code, out, err = _feed_then_signal(
+        fifo, ["score", str(fifo), "-e", exercise, "--json", "r.json", "--csv", "r.csv", "--html", "r.html",
+               "--annotated-video", "r.avi", "-q"], sig, tmp_path)
+    assert code == 128 + sig, err
+    assert "Traceback" not in err and "PARTIAL" in out, (out, err)
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["partial"] is True and report["source"]["frames"] == 120
+    assert report["exercise"] == "plank"
+    assert (tmp_path / "r.csv").exists() and (tmp_path / "r.html").exists() and (tmp_path / "r.avi").exists()
+    assert no_temp_files(tmp_path)
+
+
+def test_a_stop_signal_during_record_keeps_what_was_recorded(fifo, tmp_path):
+    import signal
+
+    code, out, err = _feed_then_signal(fifo, ["record", str(fifo), "-o", "out.jsonl", "-q"], signal.SIGTERM,
+                                       tmp_path)
+    assert code == 128 + signal.SIGTERM, err
+    assert "Traceback" not in err and "Interrupted (SIGTERM)" in out and "120 frames" in out
+    lines = (tmp_path / "out.jsonl").read_text().splitlines()
+    assert len(lines) == 121 and no_temp_files(tmp_path)
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_a_stop_signal_during_live_ends_the_session_with_its_report(fifo, tmp_path, signame):
+    import signal
+
+    sig = getattr(signal, signame)
+    code, out, err = _feed_then_signal(
+        fifo, ["live", "-e", "plank", "--source", str(fifo), "--headless", "--no-voice", "--no-drop",
+               "--json", "r.json", "--record", "r.jsonl"], sig, tmp_path)
+    assert code == 128 + sig, (out, err)
+    assert "Traceback" not in err and "Session summary" in out
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["partial"] is True and report["source"]["frames"] == 120
+    assert len((tmp_path / "r.jsonl").read_text().splitlines()) == 121
+    assert no_temp_files(tmp_path)
+
+
+def test_the_library_installs_no_signal_handler(rec):
+    import signal
+
+    import posecheck
+
+    before = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)}
+    posecheck.score(rec, "plank")
+    assert {s: signal.getsignal(s) for s in before} == before
+    run(["score", str(rec), "-e", "plank", "-q"])  # the command restores what it found
+    assert {s: signal.getsignal(s) for s in before} == before

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from posecheck.cli.options import complexity_option, model_option, specs_option
+from posecheck.cli.signals import exit_code
 from posecheck.core.specs import load_spec
 from posecheck.errors import PosecheckError
 from posecheck.io.atomic import check_not_input, check_writable
@@ -118,6 +121,8 @@ def live(exercise, camera, source, headless, json_path, record_path, video_path,
         with History.open() as history:
             sid = history.save(record_from_report(result.report, "live", started_at, result.ended_by))
         click.echo(f"Saved to the history as session {sid}")
+    if result.ended_by == "interrupted":
+        sys.exit(exit_code())  # Ctrl-C, SIGTERM or SIGHUP: the shell learns the session was stopped
 
 
 def register(main: click.Group) -> None:

@@ -6,6 +6,7 @@ Exit status: 0 done (whatever the form), 2 bad input or usage, 1 internal error 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import traceback
 
@@ -14,6 +15,7 @@ import click
 from posecheck.cli import angles, history, live, record, routine, schema, score, specs, tune
 from posecheck.cli import eval as eval_cmd
 from posecheck.cli.options import EXIT_BAD_INPUT, EXIT_INTERNAL
+from posecheck.cli.signals import Terminated, exit_code, handle_signals
 from posecheck.errors import PosecheckError
 from posecheck.io.atomic import cut
 from posecheck.io.native import quiet_native_output
@@ -57,7 +59,8 @@ def run(argv=None) -> int:
     if debug:
         os.environ["POSECHECK_DEBUG"] = "1"
     try:
-        main.main(args=argv, prog_name="posecheck", standalone_mode=False)
+        with handle_signals():
+            main.main(args=argv, prog_name="posecheck", standalone_mode=False)
         return 0
     except PosecheckError as e:
         if debug:
@@ -66,7 +69,7 @@ def run(argv=None) -> int:
         return EXIT_BAD_INPUT
     except click.exceptions.Abort:
         click.echo("Error: interrupted", err=True)
-        return 130
+        return exit_code()
     except click.UsageError as e:
         # One line, like every other error, with where to read more.
         cmd = e.ctx.command_path if e.ctx is not None else "posecheck"
@@ -75,9 +78,10 @@ def run(argv=None) -> int:
     except click.ClickException as e:
         click.echo(f"Error: {e.format_message()}", err=True)
         return e.exit_code
-    except KeyboardInterrupt:
-        click.echo("Error: interrupted", err=True)
-        return 130
+    except KeyboardInterrupt as e:
+        why = f" ({e.args[0]})" if isinstance(e, Terminated) else ""
+        click.echo(f"Error: interrupted{why}", err=True)
+        return exit_code(getattr(e, "signum", signal.SIGINT))
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else 0
     except MemoryError:
@@ -95,7 +99,7 @@ def run(argv=None) -> int:
     except Exception as e:  # a bug: say so in one line, the traceback only on request
         if debug:
             traceback.print_exc()
-        click.echo(f"Error: internal error: {type(e).__name__}: {e} (run with --debug for the traceback)",
+        click.echo(f"Error: internal error: {type(e).__name__}: {cut(e, 200)} (run with --debug for the traceback)",
                    err=True)
         return EXIT_INTERNAL
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
@@ -13,6 +14,7 @@ from posecheck.cli.options import (
     progress_bar,
     quiet_option,
 )
+from posecheck.cli.signals import exit_code, received, signal_name
 from posecheck.errors import PosecheckError
 from posecheck.io.atomic import check_not_input, check_writable
 from posecheck.io.frames import open_frames
@@ -46,6 +48,9 @@ def record(video, out, model, model_complexity, quiet):
         n = api_record(video, out, model=model, model_complexity=model_complexity, progress=bar)
     finally:
         bar.close()
+    if received() is not None:  # stopped: what was recorded is kept, and the exit status says it was cut short
+        click.echo(f"Interrupted ({signal_name(received())}): wrote the {n} frames recorded so far to {out}")
+        sys.exit(exit_code())
     click.echo(f"Wrote {n} frames of landmarks to {out}")
 
 

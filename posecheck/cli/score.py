@@ -24,6 +24,7 @@ from posecheck.cli.options import (
     quiet_option,
     specs_option,
 )
+from posecheck.cli.signals import exit_code
 from posecheck.core.detect import Detection
 from posecheck.errors import PosecheckError, SourceOpenError
 from posecheck.io.frames import open_frames
@@ -116,7 +117,7 @@ def score(input, exercise, json_path, html_path, video_path, labels, csv_path, o
             sid = history.save(record_from_report(report, "score", now_iso(), "end of input"))
         click.echo(f"Saved to the history as session {sid}")
     if report.partial:
-        sys.exit(130)
+        sys.exit(exit_code())
 
 
 def _frame_count(path: str) -> int | None:

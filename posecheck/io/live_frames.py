@@ -182,6 +182,11 @@ class NewestFrameReader:
         if self._started:
             # A camera read can block for a while; the thread is a daemon, so do not wait forever.
             self._thread.join(timeout=2.0)
+            if self._thread.is_alive():
+                # Still blocked in a read (a stalled pipe or camera): releasing the source under it would
+                # fail or crash native code; the daemon thread and its source end with the process.
+                self._closers.clear()
+                return
         for c in self._closers:
             c()
         self._closers.clear()
