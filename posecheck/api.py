@@ -110,6 +110,7 @@ def score_outputs(stream: PoseStream, spec: Spec, *, progress: ProgressFn | None
     try:
         report = score_stream(stream, spec, progress, on_step if sinks else None)
         report.partial = report.partial or interrupted
+        report.warnings = list(getattr(stream, "warnings", []))
         if report.source.frames == 0:
             raise SourceError(f"{stream.info.path}: no frames to score" +
                               ("; that time range is past the end of the input" if "@" in stream.info.path
@@ -179,7 +180,7 @@ def _detect(path, *, model, model_complexity, specs_dirs, progress, keep_frames)
     specs = load_all_specs(specs_dirs)
     interrupted = False
     with open_poses(path, model=model, model_complexity=model_complexity) as stream:
-        info, estimator = stream.info, stream.estimator_name
+        info, estimator, warnings = stream.info, stream.estimator_name, stream.warnings
         poses: list[Pose] = []
         try:
             for i, (_frame, pose) in enumerate(stream, 1):
@@ -197,5 +198,5 @@ def _detect(path, *, model, model_complexity, specs_dirs, progress, keep_frames)
         rng = parse_input(path)
         frames = open_frames(rng.path)
         in_range = (f for f in frames if rng.contains(f.t_s))
-        return det, PoseStream(info, zip(in_range, poses), [frames.close], estimator), interrupted
-    return det, PoseStream(info, ((None, p) for p in poses), [], estimator), interrupted
+        return det, PoseStream(info, zip(in_range, poses), [frames.close], estimator, list(warnings)), interrupted
+    return det, PoseStream(info, ((None, p) for p in poses), [], estimator, list(warnings)), interrupted

@@ -30,11 +30,25 @@ def _frames(src: Path, seconds: float, start_s: float = 0.0):
 
 def _write(path: Path, frames, fps: float) -> Path:
     h, w = frames[0].shape[:2] if frames else (240, 320)
-    vw = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
+    fourcc = "MJPG" if path.suffix == ".avi" else "mp4v"
+    vw = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), fps, (w, h))
     for f in frames:
         vw.write(f)
     vw.release()
     return path
+
+
+def _avi_rate(data: bytes, rate: int) -> bytes:
+    """The AVI with its video stream header's frame rate set to `rate` / 1 (and no frame duration)."""
+    import struct
+
+    b = bytearray(data)
+    i = b.find(b"strh")
+    while b[i + 8: i + 12] != b"vids":
+        i = b.find(b"strh", i + 4)
+    struct.pack_into("<II", b, i + 28, 1, rate)
+    struct.pack_into("<I", b, b.find(b"avih") + 8, 0)
+    return bytes(b)
 
 
 def make_corpus(dir: Path, clip: Path, seconds: float = 4.0, start_s: float = 6.0) -> dict[str, Path]:
@@ -75,6 +89,20 @@ def make_corpus(dir: Path, clip: Path, seconds: float = 4.0, start_s: float = 6.
     rotated = DATA / "rotated_phone.mp4"
     if rotated.exists():
         c["rotation_metadata"] = rotated
+    # An AVI keeps its frame count in the header and its frames in order, so a cut or damaged one still
+    # opens: the frames read are fewer than announced.
+    avi = _write(dir / "good.avi", frames, fps)
+    data = avi.read_bytes()
+    c["ends_early"] = dir / "ends_early.avi"
+    c["ends_early"].write_bytes(data[: len(data) // 2])
+    damaged = bytearray(data)
+    damaged[len(data) // 2: len(data) * 2 // 3] = bytes(len(data) * 2 // 3 - len(data) // 2)
+    c["corrupt_stretch"] = dir / "corrupt_stretch.avi"
+    c["corrupt_stretch"].write_bytes(bytes(damaged))
+    c["fps_zero"] = dir / "fps_zero.avi"
+    c["fps_zero"].write_bytes(_avi_rate(data, 0))
+    c["fps_huge"] = dir / "fps_huge.avi"
+    c["fps_huge"].write_bytes(_avi_rate(data, 2_000_000_000))
     c["malformed_recording"] = dir / "malformed.jsonl"
     c["malformed_recording"].write_text(
         '{"format": "posecheck-landmarks", "version": 1, "width": 640, "height": 480, "fps": 30.0, "source": "x"}\n'

@@ -103,3 +103,24 @@ def test_unwritable_output_path_fails_before_any_work(corpus, tmp_path, capsys):
     blocked = corpus["still_image"] / "r.json"  # a file is not a folder
     _one_error_line(capsys, run(["score", str(corpus["still_image"]), "-e", "plank", "--json", str(blocked)]),
                     "does not exist")
+
+
+@pytest.mark.parametrize("case, expect", [("ends_early", "of 90 frames the video announced"),
+                                          ("corrupt_stretch", "of 90 frames the video announced"),
+                                          ("fps_zero", "impossible frame rate (0 fps)"),
+                                          ("fps_huge", "impossible frame rate (2e+09 fps)")])
+def test_a_damaged_or_odd_video_is_scored_with_a_warning(corpus, case, expect, tmp_path, capsys):
+    out = tmp_path / "r.json"
+    code = run(["score", str(corpus[case]), "-e", "plank", "--json", str(out), "-q"])
+    cap = capsys.readouterr()
+    assert code == 0, cap.err
+    warnings = [ln for ln in cap.err.splitlines() if ln.startswith("Warning: ")]
+    assert len(warnings) == 1 and expect in warnings[0], cap.err
+    assert "Traceback" not in cap.err
+    r = json.loads(out.read_text())
+    assert len(r["warnings"]) == 1 and expect in r["warnings"][0]
+    if case.startswith("fps"):
+        assert r["source"]["fps"] == 30.0 and r["source"]["duration_s"] == pytest.approx(3.0, abs=0.05)
+    else:
+        read = int(r["warnings"][0].split("read ")[1].split(" ")[0])
+        assert read == r["source"]["frames"] < 90

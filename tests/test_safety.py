@@ -304,3 +304,115 @@ def test_the_library_installs_no_signal_handler(rec):
     assert {s: signal.getsignal(s) for s in before} == before
     run(["score", str(rec), "-e", "plank", "-q"])  # the command restores what it found
     assert {s: signal.getsignal(s) for s in before} == before
+
+
+# --- 6. non-finite and absurd numbers ----------------------------------------------------------------------------
+
+def _rewrite_hip(src: Path, dst: Path, value, t0: float = 3.0, t1: float = 4.0) -> Path:
+    """A copy of a recording whose left hip x reads `value` (JSON text) from t0 to t1."""
+    lines = src.read_text().splitlines()
+    out = [lines[0]]
+    for line in lines[1:]:
+        obj = json.loads(line)
+        if t0 <= obj["t_s"] < t1:
+            obj["landmarks"][23][0] = "@@"
+            line = json.dumps(obj).replace('"@@"', value)
+        out.append(line)
+    dst.write_text("\n".join(out) + "\n")
+    return dst
+
+
+@pytest.mark.parametrize("value", ["Infinity", "-Infinity", "NaN", "1e308", "-1e308", "1e400", "1" + "0" * 400,
+                                   "123456.0"])
+def test_a_non_finite_or_absurd_coordinate_is_unknown_like_null(tmp_path, value):
+    import posecheck
+
+    src = write_recording(tmp_path / "plank.jsonl", seconds=8.0)
+    null = posecheck.score(_rewrite_hip(src, tmp_path / "null.jsonl", "null"), "plank")
+    odd = posecheck.score(_rewrite_hip(src, tmp_path / "odd.jsonl", value), "plank")
+    assert odd.summary.model_dump() == null.summary.model_dump()
+    assert [f.state for f in odd.frames] == [f.state for f in null.frames]
+    assert "unknown" in {f.state for f in odd.frames[95:115]}
+    clean = posecheck.score(src, "plank")
+    assert odd.summary.good_hold_s < clean.summary.good_hold_s  # the odd second is not counted as good form
+
+
+@pytest.mark.parametrize("header,expect", [
+    ({"width": 200000, "height": 200000}, "from 1 to 16384"),
+    ({"width": 0}, "from 1 to 16384"),
+    ({"width": 640.5}, "whole numbers"),
+    ({"fps": 0}, "fps must be"),
+    ({"fps": 1e9}, "fps must be"),
+    ({"fps": "30"}, "numeric"),
+    ({"width": True}, "numeric"),
+])
+def test_an_impossible_recording_header_is_refused_in_one_line(tmp_path, header, expect, capsys):
+    h = {"format": "posecheck-landmarks", "version": 1, "width": 640, "height": 480, "fps": 30.0, **header}
+    rec = tmp_path / "odd.jsonl"
+    rec.write_text(json.dumps(h) + '\n{"t_s": 0.0, "landmarks": null}\n')
+    code = run(["score", str(rec), "-e", "plank", "--annotated-video", str(tmp_path / "v.mp4")])
+    one_error(capsys, code, "line 1", expect)
+    assert not (tmp_path / "v.mp4").exists()
+
+
+@pytest.mark.parametrize("line,expect", [
+    ("[" * 100000 + "]" * 100000, "nested too deeply"),
+    ('{"t_s": ' + "9" * 400 + ', "landmarks": null}', "t_s"),
+    ('{"t_s": ' + "9" * 5000 + ', "landmarks": null}', "line 3"),
+    ('{"t_s": NaN, "landmarks": null}', "t_s"),
+    ('{"t_s": 1e300, "landmarks": null}', "t_s"),
+    ('{"t_s": 0.1, "landmarks": [["' + "x" * 10000 + '", 0, 0, 1]' + ", [0, 0, 0, 1]" * 32 + "]}", "not '"),
+])
+def test_hostile_recording_lines_are_refused_naming_the_line(tmp_path, line, expect, capsys):
+    h = {"format": "posecheck-landmarks", "version": 1, "width": 640, "height": 480, "fps": 30.0}
+    rec = tmp_path / "odd.jsonl"
+    rec.write_text(json.dumps(h) + '\n{"t_s": 0.0, "landmarks": null}\n' + line + "\n")
+    code = run(["score", str(rec), "-e", "plank", "--json", str(tmp_path / "r.json")])
+    one_error(capsys, code, "line 3", expect)
+    assert not (tmp_path / "r.json").exists()
+
+
+PLANK_TOML = """name = "x_plank"
+title = "X"
+[position]
+[[position.require]]
+measure = "knee"
+min_deg = 150
+[[checks]]
+id = "sag"
+measure = "body_sag"
+max_deg = {max_deg}
+cue = "Lift your hips"
+[hold]
+target_s = {target_s}
+"""
+
+
+@pytest.mark.parametrize("max_deg,target_s,where", [("nan", "30", "checks[0].max_deg"),
+                                                    ("inf", "30", "checks[0].max_deg"),
+                                                    ("-inf", "30", "checks[0].max_deg"),
+                                                    ("10", "nan", "hold.target_s"),
+                                                    ("10", "inf", "hold.target_s")])
+def test_spec_bounds_and_targets_must_be_finite(tmp_path, max_deg, target_s, where, capsys):
+    spec = tmp_path / "x_plank.toml"
+    spec.write_text(PLANK_TOML.format(max_deg=max_deg, target_s=target_s))
+    code = run(["specs", "validate", str(spec)])
+    cap = capsys.readouterr()
+    assert code == 2 and where in cap.out + cap.err and "finite" in cap.out + cap.err, cap
+    rec = write_recording(tmp_path / "in.jsonl")
+    code = run(["score", str(rec), "-e", str(spec)])
+    one_error(capsys, code, where, "finite")
+
+
+def test_a_huge_specs_variable_is_one_error_line(rec, monkeypatch, capsys):
+    monkeypatch.setenv("POSECHECK_SPECS", "x" * 100_000)
+    code = run(["score", str(rec), "-e", "plank"])
+    line = one_error(capsys, code, "POSECHECK_SPECS", "too long")
+    assert len(line) < 300
+
+
+def test_a_huge_exercise_name_is_cut_in_the_message(rec, capsys):
+    code = run(["score", str(rec), "-e", "p" * 100_000])
+    one_error(capsys, code, "characters")
+    code = run(["score", str(rec), "-e", "/" + "p" * 100_000 + ".toml"])
+    one_error(capsys, code, "characters")

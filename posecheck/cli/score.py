@@ -104,6 +104,8 @@ def score(input, exercise, json_path, html_path, video_path, labels, csv_path, o
                            csv=csv_path, labels=labels)
     finally:
         bar.close()
+    for w in report.warnings:
+        click.echo(f"Warning: {input}: {w}", err=True)
     if report.detection is not None:
         click.echo(Detection(**report.detection.model_dump()).describe())
     spec = target if not isinstance(target, str) else load_exercise(report.exercise, specs_dirs)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Landmark", "SKELETON", "NUM_LANDMARKS", "Pose", "SourceInfo"]
+__all__ = ["Landmark", "SKELETON", "NUM_LANDMARKS", "Pose", "SourceInfo", "MAX_ABS_COORD", "unknown_where_absurd"]
 
 NUM_LANDMARKS = 33
 
@@ -94,12 +94,30 @@ class Pose:
     @classmethod
     def from_landmark_list(cls, t_s: float, landmarks, world=None) -> "Pose":
         """From any sequence of objects with .x .y .z and optional .visibility (both MediaPipe APIs)."""
-        xyz = np.array([[p.x, p.y, p.z] for p in landmarks], dtype=np.float64)
-        vis = np.array([_visibility(p) for p in landmarks], dtype=np.float64)
+        xyz, vis = unknown_where_absurd(np.array([[p.x, p.y, p.z] for p in landmarks], dtype=np.float64),
+                                        np.array([_visibility(p) for p in landmarks], dtype=np.float64))
         w = None
         if world is not None:
             w = np.array([[p.x, p.y, p.z] for p in world], dtype=np.float64)
+            w[~(np.abs(w) <= MAX_ABS_COORD).all(axis=1)] = np.nan
         return cls(t_s=t_s, xyz=xyz, visibility=vis, world=w)
+
+
+# Beyond this a coordinate is no reading of a body (x, y are in image widths and heights, z alike, world in
+# metres): MediaPipe's own guesses for landmarks out of the picture stay within a few units.
+MAX_ABS_COORD = 1e3
+
+
+def unknown_where_absurd(xyz: np.ndarray, visibility: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A landmark with a non-finite or absurd coordinate (Infinity, 1e308) is unknown as a whole: NaN, and
+    visibility 0; a visibility outside [0, 1] is clipped to it (NaN reads 0). New arrays; the inputs stay."""
+    xyz = np.array(xyz, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        bad = ~(np.abs(xyz) <= MAX_ABS_COORD).all(axis=1)
+    vis = np.clip(np.nan_to_num(np.asarray(visibility, dtype=np.float64), nan=0.0, posinf=1.0, neginf=0.0), 0, 1)
+    xyz[bad] = np.nan
+    vis[bad] = 0.0
+    return xyz, vis
 
 
 def _visibility(p) -> float:

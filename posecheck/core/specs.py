@@ -48,7 +48,8 @@ BUNDLED_SPECS_DIR = _bundled_dir()
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # TOML has nan and inf: a bound of nan compares false both ways and would switch its check off silently.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _check_measure(v: str) -> str:
@@ -335,7 +336,9 @@ def explain_error(err: dict, root: type[BaseModel] | None = None) -> str:
     if err["type"] == "missing":
         return f"{where}: required key is missing"
     msg = err["msg"].removeprefix("Value error, ")
-    return f"{where}: {msg}"
+    if err["type"] == "finite_number":
+        msg = f"must be a finite number, not {err.get('input')!r}"
+    return f"{where}: {msg[:200]}"
 
 
 def parse_spec(data: dict, source: str) -> Spec:
@@ -346,12 +349,28 @@ def parse_spec(data: dict, source: str) -> Spec:
         raise SpecInvalid(f"{source}: " + "; ".join(problems), problems) from None
 
 
+def _short(value: object, limit: int = 80) -> str:
+    s = str(value)
+    return s if len(s) <= limit else f"{s[: limit - 20]}...({len(s)} characters)"
+
+
+def _is_dir(p: Path, what: str) -> bool:
+    try:
+        return p.is_dir()
+    except OSError as e:  # a name too long for the file system, a loop of links
+        raise SpecNotFound(f"{what} {_short(p)}: {(e.strerror or str(e)).lower()}") from None
+
+
 def load_spec_file(path: str | os.PathLike) -> Spec:
     p = Path(path)
-    if not p.exists():
-        raise SpecNotFound(f"{p}: no such spec file")
+    try:
+        exists = p.exists()
+    except OSError as e:
+        raise SpecNotFound(f"{_short(p)}: {(e.strerror or str(e)).lower()}") from None
+    if not exists:
+        raise SpecNotFound(f"{_short(p)}: no such spec file")
     if p.is_dir():
-        raise SpecInvalid(f"{p} is a directory; give a spec file (.toml)")
+        raise SpecInvalid(f"{_short(p)} is a directory; give a spec file (.toml)")
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
@@ -377,7 +396,7 @@ def list_specs(extra_dirs=None) -> dict[str, Path]:
     """name -> file for every spec found, user dirs overriding the bundled ones."""
     found: dict[str, Path] = {}
     for d in spec_dirs(extra_dirs):
-        if d.is_dir():
+        if _is_dir(d, f"spec folder (--specs or ${SPECS_ENV})"):
             for f in sorted(d.glob("*.toml")):
                 found.setdefault(f.stem, f)
     return found
@@ -389,7 +408,7 @@ def find_spec(name: str, extra_dirs=None) -> Path:
         return specs[name]
     close = difflib.get_close_matches(name, list(specs), n=1, cutoff=0.5)
     hint = f"did you mean {close[0]!r}? " if close else ""
-    raise SpecNotFound(f"unknown exercise {name!r}; {hint}known: {', '.join(sorted(specs)) or '(none)'}")
+    raise SpecNotFound(f"unknown exercise {_short(repr(name))}; {hint}known: {', '.join(sorted(specs)) or '(none)'}")
 
 
 def load_spec(name_or_path: str | os.PathLike, extra_dirs=None) -> Spec:

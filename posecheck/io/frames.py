@@ -19,7 +19,8 @@ import numpy as np
 from posecheck.core.landmarks import SourceInfo
 from posecheck.errors import SourceOpenError
 
-__all__ = ["Frame", "SourceInfo", "VideoSource", "ImageSource", "CameraSource", "open_frames", "IMAGE_SUFFIXES"]
+__all__ = ["Frame", "SourceInfo", "VideoSource", "ImageSource", "CameraSource", "open_frames", "IMAGE_SUFFIXES",
+           "frames_read_warning"]
 
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff")
@@ -51,8 +52,44 @@ def _check_file(path: Path, what: str) -> None:
         raise SourceOpenError(f"{path}: permission denied")
 
 
+DEFAULT_FPS = 30.0
+
+
+def _avi_header_fps(path: Path) -> float | None:
+    """The frame rate an AVI's video stream header states (FFmpeg silently replaces a rate of 0 by 25, so
+    it is read here); None for other containers or when not found."""
+    import struct
+
+    if path.suffix.lower() != ".avi":
+        return None
+    try:
+        with open(path, "rb") as f:
+            head = f.read(65536)
+    except OSError:
+        return None
+    i = head.find(b"strh")
+    while i >= 0 and head[i + 8: i + 12] != b"vids":  # the first stream header of a video stream
+        i = head.find(b"strh", i + 4)
+    if i < 0 or len(head) < i + 36:
+        return None
+    scale, rate = struct.unpack_from("<II", head, i + 28)  # 'strh', size, 'vids', handler, flags, ..
+    return rate / scale if scale else 0.0
+
+
+def frames_read_warning(read: int, announced: int | None) -> str | None:
+    """The warning for a video that gave fewer frames than its container announced (it ends early, or a
+    corrupt stretch stopped the decoder); None when the counts agree within a frame or 1%."""
+    if not announced or announced - read < max(2, 0.01 * announced):
+        return None
+    return (f"read {read} of {announced} frames the video announced: it ends early or has corrupt stretches; "
+            f"the report covers the {read} frames read")
+
+
 class VideoSource:
-    """Frames of a video file through OpenCV, upright (rotation metadata applied)."""
+    """Frames of a video file through OpenCV, upright (rotation metadata applied).
+
+    `warnings` collects what the user should know about the file (an impossible frame rate in its header,
+    fewer frames than announced); complete once the frames have been read to the end."""
 
     def __init__(self, path: str | os.PathLike):
         cv2 = _cv2()
@@ -72,9 +109,17 @@ class VideoSource:
             self._cap.release()
             raise SourceOpenError(f"{self.path}: no frame could be decoded (a zero-frame or corrupt video)")
         self._first = first
+        self.warnings: list[str] = []
         fps = float(self._cap.get(cv2.CAP_PROP_FPS) or 0.0)
-        if not (math.isfinite(fps) and 1.0 <= fps <= 1000.0):
-            fps = 30.0  # unknown rate: timestamps still come from the container where it has them
+        header_fps = _avi_header_fps(self.path)
+        self._frame_clock = False
+        if not (math.isfinite(fps) and 1.0 <= fps <= 1000.0) or header_fps == 0.0:
+            # The container's timestamps are counted in that impossible rate too (a 1e9 fps header puts a
+            # minute of video in 60 microseconds), so the frames are timed by their index instead.
+            said = header_fps if header_fps == 0.0 else fps
+            self.warnings.append(f"the video's header gives an impossible frame rate ({said:g} fps); its frames "
+                                 f"are timed at {DEFAULT_FPS:g} fps instead")
+            fps, self._frame_clock = DEFAULT_FPS, True
         count = int(self._cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
         h, w = first.shape[:2]
         self.info = SourceInfo(str(self.path), "video", w, h, fps, count if count > 0 else None)
@@ -85,7 +130,7 @@ class VideoSource:
         index, last_t = 0, -math.inf
         image = self._first
         while image is not None:
-            t_ms = self._cap.get(cv2.CAP_PROP_POS_MSEC)
+            t_ms = 0.0 if self._frame_clock else self._cap.get(cv2.CAP_PROP_POS_MSEC)
             t_s = t_ms / 1000.0 if t_ms and t_ms > 0 else index / fps
             if index == 0:
                 t_s = 0.0 if not (t_ms and t_ms > 0) else t_s
@@ -98,6 +143,9 @@ class VideoSource:
             ok, image = self._cap.read()
             if not ok:
                 image = None
+        warning = frames_read_warning(index, self.info.frames)
+        if warning:
+            self.warnings.append(warning)
 
     def close(self) -> None:
         self._cap.release()

@@ -24,14 +24,17 @@ from typing import IO, Iterator
 
 import numpy as np
 
-from posecheck.core.landmarks import NUM_LANDMARKS, Pose
+from posecheck.core.landmarks import MAX_ABS_COORD, NUM_LANDMARKS, Pose, unknown_where_absurd
 from posecheck.errors import RecordingFormatError, SourceOpenError, TimestampError
-from posecheck.io.atomic import atomic_write
+from posecheck.io.atomic import atomic_write, cut
 
 __all__ = ["FORMAT", "VERSION", "RecordingHeader", "read_recording", "RecordingWriter", "is_recording"]
 
 FORMAT = "posecheck-landmarks"
 VERSION = 1
+MAX_SIDE_PX = 16384  # a 16K picture; 200000x200000 would be a 112 GiB canvas for the annotated video
+FPS_RANGE = (0.1, 1000.0)
+MAX_T_S = 1e7  # 115 days: beyond, seconds lose the precision the judge needs (and no session is that long)
 
 
 @dataclass(frozen=True)
@@ -85,21 +88,40 @@ def _first_line(path: Path, f: IO[str]) -> str:
     return line
 
 
+def _loads(line: str):
+    """json.loads, with the ways it fails on hostile text as ValueError: deep nesting, a 5000-digit number."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"is not valid JSON ({e.msg})") from None
+    except RecursionError:
+        raise ValueError("is not valid JSON (nested too deeply)") from None
+    except ValueError as e:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        raise ValueError(f"is not valid JSON ({cut(e, 60)})") from None
+
+
 def _parse_header(path: Path, line: str) -> RecordingHeader:
     try:
-        h = json.loads(line)
-    except json.JSONDecodeError as e:
-        raise RecordingFormatError(f"{path}: line 1 is not a JSON header ({e.msg})") from None
+        h = _loads(line)
+    except ValueError as e:
+        raise RecordingFormatError(f"{path}: line 1 is not a JSON header ({str(e).split('(', 1)[-1]}") from None
     if not isinstance(h, dict) or h.get("format") != FORMAT:
         raise RecordingFormatError(f'{path}: line 1 must be a header with "format": "{FORMAT}"')
     if h.get("version") != VERSION:
-        raise RecordingFormatError(f"{path}: recording version {h.get('version')!r} is not supported (expected {VERSION})")
+        raise RecordingFormatError(f"{path}: recording version {cut(repr(h.get('version')), 40)} is not supported "
+                                   f"(expected {VERSION})")
     try:
+        if any(isinstance(h[k], bool) or not isinstance(h[k], (int, float)) for k in ("width", "height", "fps")):
+            raise TypeError
         width, height, fps = int(h["width"]), int(h["height"]), float(h["fps"])
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):
         raise RecordingFormatError(f"{path}: line 1: the header needs numeric width, height and fps") from None
-    if width <= 0 or height <= 0 or not (fps > 0 and math.isfinite(fps)):
-        raise RecordingFormatError(f"{path}: line 1: width, height and fps must be positive")
+    if not (0 < width <= MAX_SIDE_PX and 0 < height <= MAX_SIDE_PX) or width != h["width"] or height != h["height"]:
+        raise RecordingFormatError(f"{path}: line 1: width and height must be whole numbers of pixels from 1 to "
+                                   f"{MAX_SIDE_PX} (got {cut(h['width'], 24)}x{cut(h['height'], 24)})")
+    if not (FPS_RANGE[0] <= fps <= FPS_RANGE[1]):  # NaN fails this too
+        raise RecordingFormatError(f"{path}: line 1: fps must be a number from {FPS_RANGE[0]:g} to "
+                                   f"{FPS_RANGE[1]:g} (got {cut(h['fps'], 24)})")
     return RecordingHeader(width=width, height=height, fps=fps, source=str(h.get("source", "")))
 
 
@@ -114,8 +136,9 @@ def _parse_points(value, n_cols: int, what: str) -> np.ndarray:
             if c is None:
                 continue
             if isinstance(c, bool) or not isinstance(c, (int, float)):
-                raise ValueError(f'"{what}"[{i}][{j}] must be a number or null, not {c!r}')
-            out[i, j] = c
+                raise ValueError(f'"{what}"[{i}][{j}] must be a number or null, not {cut(repr(c), 40)}')
+            # A 400-digit integer, Infinity, 1e308: no reading of a body; made unknown below, like null.
+            out[i, j] = c if isinstance(c, float) or abs(c) <= MAX_ABS_COORD else math.inf
     return out
 
 
@@ -123,21 +146,23 @@ def _parse_frame(obj) -> Pose:
     if not isinstance(obj, dict):
         raise ValueError("a frame line must be a JSON object")
     t = obj.get("t_s")
-    if isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t):
-        raise ValueError('"t_s" must be a finite number of seconds')
+    if isinstance(t, bool) or not isinstance(t, (int, float)) or not abs(t) <= MAX_T_S:
+        raise ValueError(f'"t_s" must be a finite number of seconds (at most {MAX_T_S:g}), not {cut(repr(t), 40)}')
     lms = obj.get("landmarks", "missing")
     if lms == "missing":
         raise ValueError('"landmarks" is missing (use null for "no person")')
     if lms is None:
         return Pose.absent(float(t))
-    arr = _parse_points(lms, 4, "landmarks").astype(np.float32).astype(np.float64)  # see _f32()
-    xyz, vis = arr[:, :3], np.nan_to_num(arr[:, 3], nan=0.0)
-    # A landmark with any unknown coordinate is unknown as a whole.
-    unknown = np.isnan(xyz).any(axis=1)
-    xyz[unknown] = np.nan
-    vis[unknown] = 0.0
+    with np.errstate(over="ignore"):  # 1e308 becomes inf in float32: unknown all the same
+        arr = _parse_points(lms, 4, "landmarks").astype(np.float32).astype(np.float64)  # see _f32()
+    # A landmark with any unknown, non-finite or absurd coordinate is unknown as a whole.
+    xyz, vis = unknown_where_absurd(arr[:, :3], arr[:, 3])
     world = obj.get("world")
-    w = _parse_points(world, 3, "world").astype(np.float32).astype(np.float64) if world is not None else None
+    w = None
+    if world is not None:
+        with np.errstate(over="ignore"):
+            w = _parse_points(world, 3, "world").astype(np.float32).astype(np.float64)
+        w[~(np.abs(w) <= MAX_ABS_COORD).all(axis=1)] = np.nan
     return Pose(t_s=float(t), xyz=xyz, visibility=vis, world=w)
 
 
@@ -168,9 +193,11 @@ def _iter_frames(path: Path, f: IO[str]) -> Iterator[Pose]:
             if not line.strip():
                 continue
             try:
-                pose = _parse_frame(json.loads(line))
-            except json.JSONDecodeError as e:
-                raise RecordingFormatError(f"{path}: line {lineno} is not valid JSON ({e.msg})") from None
+                obj = _loads(line)
+            except ValueError as e:
+                raise RecordingFormatError(f"{path}: line {lineno} {e}") from None
+            try:
+                pose = _parse_frame(obj)
             except ValueError as e:
                 raise RecordingFormatError(f"{path}: line {lineno}: {e}") from None
             if pose.t_s <= last_t:

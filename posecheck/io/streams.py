@@ -45,11 +45,14 @@ class PoseStream:
     """`(frame, pose)` pairs from any input; a context manager that releases the source and model."""
 
     def __init__(self, info: SourceInfo, pairs: Iterator[tuple[Frame | None, Pose]], closers=(),
-                 estimator_name: str = "recording"):
+                 estimator_name: str = "recording", warnings: list[str] | None = None):
         self.info = info
         self._pairs = pairs
         self._closers = list(closers)
         self.estimator_name = estimator_name
+        # What the user should know about the input (frames missing, an impossible frame rate); the source
+        # adds to it while it is read, so it is complete at the end of the stream.
+        self.warnings: list[str] = warnings if warnings is not None else []
 
     def __iter__(self) -> Iterator[tuple[Frame | None, Pose]]:
         return self._pairs
@@ -119,4 +122,5 @@ def open_poses(path: str | os.PathLike | InputRange, *, model: str | os.PathLike
         frames.close()
         raise
     closers = [frames.close] + ([est.close] if estimator is None else [])
-    return PoseStream(_ranged(frames.info, rng), _estimate_all(frames, est, rng), closers, est.name)
+    return PoseStream(_ranged(frames.info, rng), _estimate_all(frames, est, rng), closers, est.name,
+                      getattr(frames, "warnings", None))

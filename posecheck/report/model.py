@@ -139,6 +139,7 @@ class Report(_M):
     partial: bool = False
     detection: Optional[DetectionOut] = Field(None, description="present when the exercise was recognised "
                                                                 "automatically (`--exercise auto`)")
+    warnings: list[str] = Field([], description="about the input: frames missing, an impossible frame rate")
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
 
