@@ -117,10 +117,10 @@ def _parse_header(path: Path, line: str) -> RecordingHeader:
     except (KeyError, TypeError, ValueError, OverflowError):
         raise RecordingFormatError(f"{path}: line 1: the header needs numeric width, height and fps") from None
     if not (0 < width <= MAX_SIDE_PX and 0 < height <= MAX_SIDE_PX) or width != h["width"] or height != h["height"]:
-        raise RecordingFormatError(f"{path}: line 1: width and height must be whole numbers of pixels from 1 to "
-                                   f"{MAX_SIDE_PX} (got {cut(h['width'], 24)}x{cut(h['height'], 24)})")
+        raise RecordingFormatError(f"{path}: line 1: width and height must be positive whole numbers of pixels, "
+                                   f"at most {MAX_SIDE_PX} (got {cut(h['width'], 24)}x{cut(h['height'], 24)})")
     if not (FPS_RANGE[0] <= fps <= FPS_RANGE[1]):  # NaN fails this too
-        raise RecordingFormatError(f"{path}: line 1: fps must be a number from {FPS_RANGE[0]:g} to "
+        raise RecordingFormatError(f"{path}: line 1: fps must be a positive number from {FPS_RANGE[0]:g} to "
                                    f"{FPS_RANGE[1]:g} (got {cut(h['fps'], 24)})")
     return RecordingHeader(width=width, height=height, fps=fps, source=str(h.get("source", "")))
 
