@@ -416,3 +416,127 @@ def test_a_huge_exercise_name_is_cut_in_the_message(rec, capsys):
     one_error(capsys, code, "characters")
     code = run(["score", str(rec), "-e", "/" + "p" * 100_000 + ".toml"])
     one_error(capsys, code, "characters")
+
+
+# --- 4. the tuner's server ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def tuner(tmp_path, monkeypatch):
+    """A tuner on a short recording, served on 127.0.0.1 with a 1-s socket timeout."""
+    import threading
+
+    from posecheck.core.specs import load_spec
+    from posecheck.tuning import tuner as tuner_mod
+    from posecheck.tuning.explore import load_clip
+
+    monkeypatch.setattr(tuner_mod, "SOCKET_TIMEOUT_S", 1.0)
+    rec = write_recording(tmp_path / "clip.jsonl", seconds=3.0)
+    app = tuner_mod.TunerApp(load_clip(str(rec)), load_spec("plank"), tmp_path / "tuned.toml", name="tuned")
+    srv, url = tuner_mod.make_server(app, 0, token="sekrit-token")
+    th = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    th.start()
+    yield srv.server_address[1], app
+    srv.shutdown()
+    srv.server_close()
+
+
+def _request(port, method, path, body=b"", headers=None, host=None):
+    import http.client
+
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    c.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    c.putheader("Host", host if host is not None else f"127.0.0.1:{port}")
+    for k, v in (headers or {}).items():
+        c.putheader(k, v)
+    if method == "POST":
+        c.putheader("Content-Length", str(len(body)))
+    c.endheaders(body if method == "POST" else None)
+    r = c.getresponse()
+    data = r.read()
+    c.close()
+    return r.status, data
+
+
+@pytest.mark.parametrize("host", ["evil.example:{port}", "127.0.0.1.nip.io:{port}", "localhost", "127.0.0.1:1",
+                                  "", "LOCALHOST:{port}x"])
+def test_the_tuner_answers_only_its_own_host_names(tuner, host, capfd):
+    port, _app = tuner
+    for method, path in (("GET", "/"), ("GET", "/api/state?t=sekrit-token"), ("GET", "/frame/0?t=sekrit-token"),
+                         ("POST", "/api/save?t=sekrit-token")):
+        status, data = _request(port, method, path, b'{"values": {}}', host=host.format(port=port))
+        assert status == 403 and b"sekrit-token" not in data and b"Host" in data, (method, path, data)
+    assert _request(port, "GET", "/", host=f"localhost:{port}")[0] == 200
+    status, data = _request(port, "GET", "/")
+    assert status == 200 and b"sekrit-token" in data
+    assert "Traceback" not in capfd.readouterr().err
+
+
+BAD_BODIES = [b"[]", b'"values"', b"null", b"1" + b"0" * 400, b'{"values": {"checks:hips_sagging:max_deg": ' +
+              b"9" * 400 + b"}}", b"[" * 50000 + b"]" * 50000, b'{"values": []}', b'{"values": null}',
+              b'{"values": {"checks:hips_sagging:max_deg": NaN}}', b'{"values": {"checks:hips_sagging:max_deg": '
+              b'"5"}}', b'{"values": {"checks:hips_sagging:max_deg": true}}', b'{"other": 1}', b"\xff\xfe\x00",
+              b'{"values": {"checks:nope:max_deg": 1}}', b'{"values": {"checks:hips_sagging:max_deg": 1e400}}']
+
+
+@pytest.mark.parametrize("path", ["/api/evaluate", "/api/save"])
+def test_a_bad_api_body_gets_a_400_with_a_message(tuner, path, capfd):
+    port, app = tuner
+    for body in BAD_BODIES:
+        status, data = _request(port, "POST", path, body, {"X-Token": "sekrit-token"})
+        assert status == 400, (body[:60], status, data)
+        assert json.loads(data)["error"], data
+    assert not app.out.exists()  # nothing saved from a bad body
+    status, data = _request(port, "POST", path, b'{"values": {"checks:hips_sagging:max_deg": 5}}',
+                            {"X-Token": "sekrit-token"})
+    assert status == 200
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "Exception" not in err, err
+
+
+def test_a_body_shorter_than_its_length_and_a_client_that_hangs_up_are_no_tracebacks(tuner, capfd):
+    import socket
+    import time
+
+    port, _app = tuner
+    # Content-Length larger than the body: the socket times out, the thread ends.
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(f"POST /api/evaluate?t=sekrit-token HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+              "Content-Length: 1000\r\n\r\n{\"values\"".encode())
+    s.settimeout(10)
+    t0 = time.monotonic()
+    got = s.recv(100)  # the server closes the connection after its 1-s timeout (with no answer)
+    assert time.monotonic() - t0 < 8 and got == b""
+    s.close()
+    # Hang up before the answer, many times (the page reloaded, the tab closed).
+    for _ in range(20):
+        s = socket.create_connection(("127.0.0.1", port))
+        s.sendall(f"GET /api/state?t=sekrit-token HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        s.close()  # RST: the server's write fails
+    for _ in range(5):  # a request line that never ends
+        s = socket.create_connection(("127.0.0.1", port))
+        s.sendall(b"GET /api/sta")
+        s.close()
+    time.sleep(1.5)
+    assert _request(port, "GET", "/api/state?t=sekrit-token")[0] == 200  # still serving
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "BrokenPipe" not in err and "Exception" not in err, err
+
+
+def test_the_tune_report_escapes_everything_it_shows(tmp_path):
+    """A clip named like markup and a spec whose title and cues are markup: shown as text in the page."""
+    from posecheck.cli.main import run as cli
+
+    evil = "<img src=x onerror=alert(1)>"
+    good = write_recording(tmp_path / f"{evil}.jsonl", seconds=3.0)
+    bad = write_recording(tmp_path / "b<script>alert(2)<x>.jsonl", seconds=3.0)
+    spec = tmp_path / "x_plank.toml"
+    spec.write_text(PLANK_TOML.format(max_deg="10", target_s="30")
+                    .replace('title = "X"', 'title = "</title><script>alert(3)</script>"')
+                    .replace('cue = "Lift your hips"', 'cue = "<b onmouseover=alert(4)>Lift</b>"'))
+    out = tmp_path / "t.html"
+    code = cli(["tune", "-e", str(spec), "--good", str(good), "--bad", str(bad), "--html", str(out), "-q"])
+    assert code == 0
+    page = out.read_text()
+    assert "<img" not in page and "<script" not in page and "<b " not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page and "&lt;/title&gt;&lt;script&gt;" in page

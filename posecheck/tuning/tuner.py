@@ -24,6 +24,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import Field as PydanticField
 
 from posecheck.core.events import State
 from posecheck.core.geometry import SIDE_LANDMARKS, VISIBILITY_MIN
@@ -283,35 +285,91 @@ def tuner_page(token: str) -> str:
                   names={code: STATE_WORDS[state] for state, code in STATE_CODES.items()})
 
 
+MAX_BODY_BYTES = 1 << 20  # a body of slider values is a few hundred bytes
+SOCKET_TIMEOUT_S = 10.0  # a client that stops sending (a Content-Length larger than its body) is dropped
+_HANGUPS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
+
+
+class ValuesBody(BaseModel):
+    """The body of /api/evaluate and /api/save: threshold key -> a finite number."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)  # no "1" or true for 1
+
+    values: dict[str, float] = PydanticField(default_factory=dict, max_length=1000)
+
+
+def _body_error(e: ValidationError) -> str:
+    err = e.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or "body"
+    return f"{where[:80]}: {err['msg'][:120]}"
+
+
+class BadRequest(Exception):
+    """A request the tuner refuses with a 400 and this message."""
+
+
+def parse_values(raw: bytes) -> dict[str, float]:
+    """The slider values of an API body, or BadRequest saying what is wrong with it."""
+    try:
+        data = json.loads(raw or b"{}")
+    except RecursionError:
+        raise BadRequest("the body is nested too deeply") from None
+    except (ValueError, UnicodeDecodeError) as e:
+        raise BadRequest(f"the body is not JSON ({str(e)[:80]})") from None
+    try:
+        return ValuesBody.model_validate(data).values
+    except ValidationError as e:
+        raise BadRequest(_body_error(e)) from None
+
+
 def _handler(app: TunerApp, token: str):
     page = tuner_page(token)
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "posecheck-tuner"
+        timeout = SOCKET_TIMEOUT_S  # set on the socket by StreamRequestHandler.setup
 
         def log_message(self, format, *args):  # noqa: A002 - the page's polling would flood the terminal
             pass
+
+        def handle(self) -> None:
+            try:
+                super().handle()
+            except _HANGUPS:
+                self.close_connection = True  # the client went away: nothing to answer, nothing to print
 
         def _send(self, status: int, body: bytes, ctype: str) -> None:
             self.send_response(status)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
             self.wfile.write(body)
 
         def _json(self, obj, status: int = 200) -> None:
             self._send(status, json.dumps(obj, allow_nan=False).encode(), "application/json")
 
+        def _host_ok(self) -> bool:
+            """Only the names this server was opened under: a page on another site that points its own name
+            at 127.0.0.1 (DNS rebinding) sends its own Host, and gets neither the page, its token nor data."""
+            port = self.server.server_address[1]
+            if self.headers.get("Host", "") in (f"127.0.0.1:{port}", f"localhost:{port}"):
+                return True
+            self._json({"error": "wrong Host: open the address posecheck printed"}, HTTPStatus.FORBIDDEN)
+            return False
+
         def _authorised(self, query: dict) -> bool:
             got = self.headers.get("X-Token") or (query.get("t") or [""])[0]
-            if not secrets.compare_digest(got, token):
+            if not secrets.compare_digest(got.encode("utf-8", "replace"), token.encode()):
                 self._json({"error": "bad token: reload the page from the address posecheck printed"},
                            HTTPStatus.FORBIDDEN)
                 return False
             return True
 
         def do_GET(self):  # noqa: N802
+            if not self._host_ok():
+                return
             url = urlparse(self.path)
             q = parse_qs(url.query)
             if url.path in ("/", "/index.html"):
@@ -333,40 +391,68 @@ def _handler(app: TunerApp, token: str):
             else:
                 self._json({"error": "not found"}, HTTPStatus.NOT_FOUND)
 
+        def _read_body(self) -> bytes:
+            try:
+                n = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                raise BadRequest("Content-Length is not a number") from None
+            if n < 0 or n > MAX_BODY_BYTES:
+                raise BadRequest(f"the body must be 0 to {MAX_BODY_BYTES} bytes")
+            body = self.rfile.read(n)  # the socket timeout ends a body that never comes
+            if len(body) < n:
+                raise BadRequest("the body is shorter than its Content-Length")
+            return body
+
         def do_POST(self):  # noqa: N802
+            if not self._host_ok():
+                return
             url = urlparse(self.path)
             if not self._authorised(parse_qs(url.query)):
                 return
+            if url.path not in ("/api/evaluate", "/api/save"):
+                self._json({"error": "not found"}, HTTPStatus.NOT_FOUND)
+                return
             try:
-                n = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(n) or b"{}")
-                values = body.get("values", {})
-                if not isinstance(values, dict):
-                    raise ValueError("values must be an object")
-            except (ValueError, json.JSONDecodeError) as e:
+                values = parse_values(self._read_body())
+            except BadRequest as e:
+                self.close_connection = True
                 self._json({"error": f"bad request: {e}"}, HTTPStatus.BAD_REQUEST)
                 return
             try:
-                if url.path == "/api/evaluate":
-                    self._json(app.evaluate(values))
-                elif url.path == "/api/save":
-                    self._json(app.save(values))
-                else:
-                    self._json({"error": "not found"}, HTTPStatus.NOT_FOUND)
+                self._json(app.evaluate(values) if url.path == "/api/evaluate" else app.save(values))
             except PosecheckError as e:
-                self._json({"error": str(e)}, HTTPStatus.BAD_REQUEST)
+                self._json({"error": str(e)[:300]}, HTTPStatus.BAD_REQUEST)
+            except _HANGUPS:
+                raise
+            except Exception as e:  # a bug: the page says so, the server goes on
+                self._json({"error": f"internal error: {type(e).__name__}: {str(e)[:200]}"},
+                           HTTPStatus.INTERNAL_SERVER_ERROR)
 
     return Handler
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up or times out is not news; anything else is one line, not a traceback."""
+        import sys
+
+        exc = sys.exc_info()[1]
+        if isinstance(exc, _HANGUPS):
+            return
+        print(f"posecheck tuner: request failed: {type(exc).__name__}: {str(exc)[:200]}", file=sys.stderr)
 
 
 def make_server(app: TunerApp, port: int = 0, token: str | None = None) -> tuple[ThreadingHTTPServer, str]:
     """A server on 127.0.0.1 (never another interface); returns it and the page's address."""
     token = token or secrets.token_urlsafe(16)
     try:
-        server = ThreadingHTTPServer(("127.0.0.1", port), _handler(app, token))
+        server = _Server(("127.0.0.1", port), _handler(app, token))
+    except OverflowError:
+        raise PosecheckError(f"--port {port}: a port is 0 to 65535") from None
     except OSError as e:
         raise PosecheckError(f"cannot listen on 127.0.0.1:{port} ({e.strerror}); try another --port, or 0 for any")
-    server.daemon_threads = True
     return server, f"http://127.0.0.1:{server.server_address[1]}/?t={token}"
 
 
