@@ -540,3 +540,89 @@ def test_the_tune_report_escapes_everything_it_shows(tmp_path):
     page = out.read_text()
     assert "<img" not in page and "<script" not in page and "<b " not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page and "&lt;/title&gt;&lt;script&gt;" in page
+
+
+# --- 5. a folder run survives a dead worker --------------------------------------------------------------------
+
+def write_long_recording(path: Path, seconds: float) -> Path:
+    """A plank held `seconds` long, written fast (one pose, many times)."""
+    from posecheck.io.recording import frame_json
+
+    pose = next(iter(sequence(30.0, 0.1, lambda t: plank_points())))
+    line = frame_json(pose)
+    head, tail = line.split(",", 1)
+    assert head.startswith('{"t_s":')
+    with open(path, "w") as f:
+        f.write(RecordingHeader(W, H, 30.0, "long").to_json() + "\n")
+        for i in range(int(seconds * 30)):
+            f.write(f'{{"t_s":{i / 30.0!r},{tail}\n')
+    return path
+
+
+def _descendants(pid: int) -> list[int]:
+    kids: dict[int, list[int]] = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                stat = Path(f"/proc/{d}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            kids.setdefault(ppid, []).append(int(d))
+    out, todo = [], [pid]
+    while todo:
+        for k in kids.get(todo.pop(), []):
+            out.append(k)
+            todo.append(k)
+    return out
+
+
+def _holding(pid: int, path: Path) -> bool:
+    try:
+        return any(os.readlink(f"/proc/{pid}/fd/{fd}") == str(path) for fd in os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return False
+
+
+def _kill_while_scoring(proc, victim: Path, times: int) -> list[int]:
+    """SIGKILL (as the out-of-memory killer does) each worker process seen reading `victim`, `times` times."""
+    import signal
+    import time
+
+    killed: list[int] = []
+    while proc.poll() is None and len(killed) < times:
+        for pid in _descendants(proc.pid):
+            if pid not in killed and _holding(pid, victim):
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+        time.sleep(0.005)
+    return killed
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="finds the worker through /proc")
+@pytest.mark.parametrize("deaths", [1, 2])
+def test_a_killed_worker_fails_only_its_file_after_one_retry(tmp_path, deaths):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_recording(folder / "a.jsonl", seconds=3.0)
+    victim = write_long_recording(folder / "b.jsonl", seconds=60.0)
+    write_recording(folder / "c.jsonl", seconds=3.0)
+    proc = subprocess.Popen([sys.executable, "-m", "posecheck", "score", str(folder), "-e", "plank", "--out",
+                             str(tmp_path / "out"), "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    killed = _kill_while_scoring(proc, victim, deaths)
+    out, err = proc.communicate(timeout=600)
+    assert len(killed) == deaths, (out, err)
+    assert "Traceback" not in err
+    reports = sorted(p.name for p in (tmp_path / "out").glob("*.json"))
+    if deaths == 1:
+        assert proc.returncode == 0, (out, err)
+        assert reports == ["a.json", "b.json", "c.json"]
+        assert "3 of 3 scored" in out and "scored again alone" in out, out
+    else:
+        assert proc.returncode == 2, (out, err)
+        assert reports == ["a.json", "c.json"]  # the healthy files are scored
+        row = next(ln for ln in out.splitlines() if ln.startswith("b.jsonl"))
+        assert "FAILED" in row and "died twice" in row, out
+        assert "2 of 3 scored; 1 failed" in out, out
+    assert no_temp_files(tmp_path)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import csv
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable
@@ -20,7 +21,7 @@ from posecheck import words
 from posecheck.api import score
 from posecheck.core.detect import ExerciseNotRecognised
 from posecheck.errors import PosecheckError, SourceOpenError
-from posecheck.io.atomic import atomic_write, check_not_input
+from posecheck.io.atomic import atomic_write, check_not_input, discard_temps
 from posecheck.io.frames import IMAGE_SUFFIXES
 from posecheck.io.recording import is_recording
 
@@ -47,6 +48,7 @@ class FileResult:
     main_fault: str = ""
     verdict: str = ""
     recognised: bool = True  # False: `--exercise auto` found none of the known exercises (not a failure)
+    retried: bool = False  # its worker process died (killed, out of memory) and it was scored again alone
 
 
 def is_truth(path: Path) -> bool:
@@ -144,22 +146,77 @@ def score_folder(folder: str | os.PathLike, exercise: str, out_dir: str | os.Pat
             if on_result:
                 on_result(results[p], i, len(inputs))
     else:
-        # spawn, not fork: MediaPipe's graph threads do not survive a fork.
-        with ProcessPoolExecutor(max_workers=min(jobs, len(inputs)), mp_context=get_context("spawn")) as pool:
-            futures = {pool.submit(score_one, p, exercise, out, names[p], **kwargs): p for p in inputs}
-            try:
-                for i, fut in enumerate(as_completed(futures), 1):
-                    p = futures[fut]
-                    try:
-                        results[p] = fut.result()
-                    except Exception as e:  # the worker process died (out of memory, a crash in native code)
-                        results[p] = FileResult(str(p), False, error=f"worker failed: {type(e).__name__}: {e}")
-                    if on_result:
-                        on_result(results[p], i, len(inputs))
-            except KeyboardInterrupt:
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
+        def done(p: Path, r: FileResult) -> None:
+            results[p] = r
+            if on_result:
+                on_result(r, len(results), len(inputs))
+
+        def task(p: Path):
+            return score_one, (p, exercise, out, names[p]), kwargs
+
+        died = _pool_run(inputs, task, min(jobs, len(inputs)), done)
+        for p in died:  # a killed worker leaves its half-written temp files
+            for ext in ("json", "html"):
+                discard_temps(out / f"{names[p]}.{ext}")
+        # A dead worker (the out-of-memory killer, a crash in native code) breaks the whole pool, and every
+        # file in flight or waiting fails with it: each is scored again, once, in a process of its own, so
+        # that only the file that kills its worker fails.
+        _retry_alone(died, task, jobs, done)
     return [results[p] for p in inputs]
+
+
+def _pool_run(inputs: list[Path], task, jobs: int, done) -> list[Path]:
+    """Score `inputs` in one pool of `jobs` worker processes; returns the files whose pool broke under them."""
+    died: list[Path] = []
+    # spawn, not fork: MediaPipe's graph threads do not survive a fork.
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        futures = {}
+        for p in inputs:
+            fn, args, kw = task(p)
+            futures[pool.submit(fn, *args, **kw)] = p
+        try:
+            for fut in as_completed(futures):
+                p = futures[fut]
+                try:
+                    done(p, fut.result())
+                except BrokenProcessPool:
+                    died.append(p)
+                except Exception as e:  # could not send the task or its result (pickling)
+                    done(p, FileResult(str(p), False, error=f"worker failed: {type(e).__name__}: {e}"))
+        except KeyboardInterrupt:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return sorted(died)
+
+
+def _retry_alone(paths: list[Path], task, jobs: int, done) -> None:
+    """Score each file again in a pool of one process (at most `jobs` at a time): a second death is its own."""
+    if not paths:
+        return
+
+    def one(p: Path) -> FileResult:
+        fn, args, kw = task(p)
+        try:
+            with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+                r = pool.submit(fn, *args, **kw).result()
+        except BrokenProcessPool:
+            out, name = args[2], args[3]
+            for ext in ("json", "html"):
+                discard_temps(Path(out) / f"{name}.{ext}")
+            return FileResult(str(p), False, retried=True,
+                              error="its worker process died twice (killed, or out of memory); try it alone "
+                                    "with --jobs 1")
+        return replace(r, retried=True)
+
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(paths)))) as threads:
+        futures = {threads.submit(one, p): p for p in paths}
+        try:
+            for fut in as_completed(futures):
+                done(futures[fut], fut.result())
+        except KeyboardInterrupt:
+            for f in futures:
+                f.cancel()
+            raise
 
 
 def table_text(results: list[FileResult], show_exercise: bool = False) -> str:
@@ -186,8 +243,11 @@ def table_text(results: list[FileResult], show_exercise: bool = False) -> str:
     lines += ["  ".join(str(x).ljust(w) for x, w in zip(row, widths)).rstrip() for row in rows]
     failed = sum(not r.ok for r in results)
     unknown = sum(r.ok and not r.recognised for r in results)
+    retried = sum(r.retried for r in results)
     lines.append(f"{len(results) - failed} of {len(results)} scored" + (f"; {failed} failed" if failed else "")
-                 + (f"; no exercise recognised in {unknown}" if unknown else ""))
+                 + (f"; no exercise recognised in {unknown}" if unknown else "")
+                 + (f"; a worker process died, so {retried} file{'s were' if retried != 1 else ' was'} scored "
+                    "again alone" if retried else ""))
     return "\n".join(lines)
 
 

@@ -11,12 +11,13 @@ import contextlib
 import errno
 import os
 import tempfile
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 from posecheck.errors import ReportError
 
-__all__ = ["WRITE_ERRNOS", "atomic_write", "check_writable", "check_not_input", "AtomicPath", "write_failure", "disk_full", "no_space", "cut"]
+__all__ = ["WRITE_ERRNOS", "atomic_write", "check_writable", "check_not_input", "AtomicPath", "write_failure", "disk_full", "no_space", "cut", "discard_temps"]
 
 # Errors of the disk, not of the program: said in words, exit 2.
 WRITE_ERRNOS = {errno.ENOSPC: "disk full", errno.EDQUOT: "disk quota exceeded", errno.EFBIG: "file too large",
@@ -86,6 +87,17 @@ def check_not_input(outputs: Iterable[str | os.PathLike | None],
             if _same_file(out, s):
                 raise ReportError(f"{cut(out)} is given for two outputs; give each its own path")
         seen.append(out)
+
+
+def discard_temps(target: str | os.PathLike) -> None:
+    """Remove the temp files of `target` that a killed process could not (its writes die with it): for a
+    parent whose worker process was killed mid-write."""
+    t = Path(target)
+    folder = t.parent if str(t.parent) else Path(".")
+    for prefix in (t.name, t.stem):
+        for tmp in folder.glob(f".{glob_escape(prefix)}.*.part*"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
 
 def _umask_mode() -> int:
