@@ -108,7 +108,7 @@ def _parse_header(path: Path, line: str) -> RecordingHeader:
     if not isinstance(h, dict) or h.get("format") != FORMAT:
         raise RecordingFormatError(f'{path}: line 1 must be a header with "format": "{FORMAT}"')
     if h.get("version") != VERSION:
-        raise RecordingFormatError(f"{path}: recording version {cut(repr(h.get('version')), 40)} is not supported "
+        raise RecordingFormatError(f"{path}: line 1: recording version {cut(repr(h.get('version')), 40)} is not supported "
                                    f"(expected {VERSION})")
     try:
         if any(isinstance(h[k], bool) or not isinstance(h[k], (int, float)) for k in ("width", "height", "fps")):
