@@ -110,7 +110,7 @@ def score_outputs(stream: PoseStream, spec: Spec, *, progress: ProgressFn | None
     try:
         report = score_stream(stream, spec, progress, on_step if sinks else None)
         report.partial = report.partial or interrupted
-        report.warnings = list(getattr(stream, "warnings", []))
+        report.warnings = list(getattr(stream, "warnings", [])) or None
         if report.source.frames == 0:
             raise SourceError(f"{stream.info.path}: no frames to score" +
                               ("; that time range is past the end of the input" if "@" in stream.info.path

@@ -104,7 +104,7 @@ def score(input, exercise, json_path, html_path, video_path, labels, csv_path, o
                            csv=csv_path, labels=labels)
     finally:
         bar.close()
-    for w in report.warnings:
+    for w in report.warnings or []:
         click.echo(f"Warning: {input}: {w}", err=True)
     if report.detection is not None:
         click.echo(Detection(**report.detection.model_dump()).describe())

@@ -29,7 +29,7 @@ SCHEMA = "posecheck.report/1"
 SourceKind = Literal["video", "image", "camera", "recording"]
 Side = Literal["left", "right"]
 # Fields declared after the first release: absent from the JSON while unset.
-_LATER_FIELDS = {"detection"}
+_LATER_FIELDS = {"detection", "warnings"}
 
 
 class _M(BaseModel):
@@ -139,7 +139,8 @@ class Report(_M):
     partial: bool = False
     detection: Optional[DetectionOut] = Field(None, description="present when the exercise was recognised "
                                                                 "automatically (`--exercise auto`)")
-    warnings: list[str] = Field([], description="about the input: frames missing, an impossible frame rate")
+    warnings: Optional[list[str]] = Field(None, description="present when there is something to say about the "
+                                                            "input: frames missing, an impossible frame rate")
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
 
