@@ -1,6 +1,6 @@
 """Fuzzing the boundaries where text from outside becomes numbers (issue 14): landmark recordings, specs, and
-the tuner's API bodies. Whatever comes in, posecheck raises only its own errors (one line for the user), and
-whatever it accepts is finite and within bounds. Routine files join once the routine loader exists.
+the tuner's API bodies, routine files. Whatever comes in, posecheck raises only its own errors (one line for the
+user), and whatever it accepts is finite and within bounds.
 
 Bounded example counts and no deadline: the suite stays a few seconds long on a busy machine."""
 
@@ -188,6 +188,30 @@ def test_any_tuner_body_is_evaluated_or_refused_with_a_message(body):
     json.dumps(res, allow_nan=False)  # what the page gets is valid JSON
 
 
-@pytest.mark.skip(reason="routine files: the routine loader is not on main yet (helper F)")
-def test_any_routine_file_is_loaded_or_refused_with_a_posecheck_error():
-    pass
+ROUTINE_PATHS = [("name",), ("title",), ("breath_s",), ("steps",), ("steps", 0), ("steps", 0, "exercise"),
+                 ("steps", 0, "reps"), ("steps", 1, "hold_s"), ("steps", 1, "sets"), ("steps", 1, "rest_s"),
+                 ("steps", 2, "say"), ("steps", 2, "hold_s")]
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.sampled_from(ROUTINE_PATHS), odd_numbers | scalars | json_values), min_size=1,
+                max_size=3))
+def test_any_routine_file_is_loaded_or_refused_with_a_posecheck_error(changes):
+    from posecheck.routine.model import BUNDLED_ROUTINES_DIR, parse_routine
+
+    with open(BUNDLED_ROUTINES_DIR / "back_quick.toml", "rb") as f:
+        data = tomllib.load(f)
+    for path, value in changes:
+        cur = data
+        try:
+            for k in path[:-1]:
+                cur = cur[k]
+            cur[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue
+    try:
+        routine = parse_routine(data, "fuzz.toml")
+    except PosecheckError as e:
+        assert str(e).startswith("fuzz.toml") and "\n" not in str(e), str(e)
+        return
+    assert all(math.isfinite(x) for x in _walk_numbers(routine.routine.model_dump()))

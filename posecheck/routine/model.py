@@ -49,7 +49,8 @@ BUNDLED_ROUTINES_DIR = _bundled_dir()
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # TOML has inf and nan: a hold of inf seconds would never end.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class RoutineStep(_Model):
