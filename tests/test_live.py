@@ -68,7 +68,7 @@ def test_headless_prints_the_sag_cue_at_its_time_and_the_timer_pauses(sag_record
     assert code == 0, out
     cues = lines_of(out, "cue")
     assert len(cues) == 1 and "Hips are sagging: lift them" in cues[0]
-    # Debounce 0.3 s after the sag passes 9 deg (ramp 0 -> 20 over 5.0-5.3 s: 9 deg at 5.135 s).
+    # Debounce 0.3 s after the sag passes 8 deg (ramp 0 -> 20 over 5.0-5.3 s: 8 deg at 5.12 s).
     assert 5.3 <= t_of(cues[0]) <= 5.7
     states = lines_of(out, "state")
     paused = [ln for ln in states if "fault (hips_sagging)" in ln]

@@ -77,7 +77,7 @@ def test_snapshot_is_taken_at_the_worst_moment_of_each_fault(plank_rec):
     assert [s.fault for s in snaps] == ["hips_sagging"]
     s = snaps[0]
     assert 6.0 <= s.t_s <= 7.4 and s.value_deg == pytest.approx(20, abs=2) and s.measure == "body_sag"
-    assert s.from_video and s.allowed == "allowed at most 9 deg" and "lift" in s.cue
+    assert s.from_video and s.allowed == "allowed at most 8 deg" and "lift" in s.cue
     picture = cv2.imdecode(np.frombuffer(s.jpeg, np.uint8), cv2.IMREAD_COLOR)
     assert picture.shape[:2] == (H, W)
     # The skeleton and the measure are drawn on it: it is no longer the plain grey frame.

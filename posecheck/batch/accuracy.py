@@ -140,7 +140,8 @@ def evaluate_clip(video: Path, spec: Spec | None = None, cache_dir: Path | None 
                         and _in_any(ts[i], in_pos))
         true_ivs = _intervals(mask, ts[:n])
         big = [f for f in truth.get("faults", []) if f["fault"] == fid
-               and abs(f.get("requested_size_deg", f.get("size_deg") or 0)) >= 15]
+               and abs(f.get("requested_size_deg", f.get("size_deg") or 0)) >= 15
+               and _beyond_tolerance(chk, f, frames, ts[:n], in_pos)]
         if big and not true_ivs:
             # MediaPipe reads some measures with a bias (the ear: ~+10 deg of head drop), so a threshold set in
             # its units may never be crossed by the true keypoints: then the injected fault counts from the
@@ -209,6 +210,21 @@ def evaluate_clip(video: Path, spec: Spec | None = None, cache_dir: Path | None 
         res.holds_n = max(len(holds), 1)
         res.hold_at = spec.hold.at
     return res, report
+
+
+def _beyond_tolerance(chk, fault: dict, frames, ts, in_pos) -> bool:
+    """Does an injected fault take the measure past the check's bound, as MediaPipe reads it? Its reading
+    in position before the onset, plus the injected size toward the bound. A spec may tolerate some of a
+    fault (trainers accept a slight pike: the bound is 18 deg), and a fault within that is not one to cue."""
+    pre = [frames[i].angles_deg.get(chk.measure) for i in range(len(ts))
+           if ts[i] < fault["onset_s"] and _in_any(ts[i], in_pos)]
+    pre = [v for v in pre if v is not None]
+    if not pre:
+        return True
+    neutral = statistics.median(pre)
+    size = abs(fault.get("requested_size_deg", fault.get("size_deg") or 0))
+    return ((chk.min_deg is not None and neutral - size < chk.min_deg)
+            or (chk.max_deg is not None and neutral + size > chk.max_deg))
 
 
 def _negative_control(name: str, src) -> ClipResult:

@@ -19,6 +19,7 @@ from posecheck.core.specs import load_spec
 from posecheck.errors import PosecheckError
 from posecheck.io.atomic import atomic_write, check_not_input, check_writable
 from posecheck.tuning.explore import parse_input
+from posecheck.io.labeled import ASPECTS, read_labeled_csv
 from posecheck.tuning import tune as lib
 from posecheck.tuning.tuner import serve
 
@@ -29,7 +30,7 @@ class _ManyValuesCommand(click.Command):
     """Lets `--good A.mp4 B.jsonl --bad C.mp4` take several values per flag, as a shell glob gives them
     (click options take one value each): each bare word after --good/--bad belongs to that flag."""
 
-    many = ("--good", "--bad")
+    many = ("--good", "--bad", "--frames")
 
     def parse_args(self, ctx, args):
         out, cur = [], None
@@ -65,8 +66,16 @@ def _default_name(out: str | None, spec_name: str) -> str:
 @click.option("--margin", "margin_deg", type=float, default=2.0, show_default=True,
               help="Degrees a bound keeps from the good material (and, if it can, from the bad).")
 @click.option("--check", "only", multiple=True, help="Tune only this check (repeatable); the others are kept.")
-@click.option("--widen-position", is_flag=True,
-              help="Also widen the position ranges to take in the given clips (they show the exercise).")
+@click.option("--frames", "frames", multiple=True, metavar="CSV...",
+              help="Labelled frames: CSV files of landmarks with a label per row (the Ngo plank frames' layout); "
+                   "each frame is judged on its own. Say what the labels mean with --classes.")
+@click.option("--classes", "classes", default="C=good,H=hips_piking,L=hips_sagging", show_default=True,
+              help="--frames: what each label means, LABEL=good or LABEL=CHECK_ID, comma-separated.")
+@click.option("--aspect", type=click.Choice(sorted(ASPECTS)), default="16:9", show_default=True,
+              help="--frames: the frames' aspect ratio (the files do not record it; angles depend on it).")
+@click.option("--widen-position/--keep-position", "widen_position", default=None,
+              help="Widen the position ranges to take in all the given material / never widen them. "
+                   "Default: widen them when material falls out of position, and say so.")
 @click.option("--name", help="The tuned spec's name (default: the output file's name, e.g. my_plank).")
 @click.option("--interactive", "interactive", metavar="INPUT",
               help="Open a page with a slider per threshold over INPUT: states, faults and cues follow at once; "
@@ -77,13 +86,15 @@ def _default_name(out: str | None, spec_name: str) -> str:
 @complexity_option
 @specs_option
 @quiet_option
-def tune(exercise, good, bad, out, html_path, margin_deg, only, widen_position, name, interactive, port,
+def tune(exercise, good, bad, frames, classes, aspect, out, html_path, margin_deg, only, widen_position, name,
+         interactive, port,
          no_browser, model, model_complexity, specs_dirs, quiet):
     """Propose the thresholds of an exercise's checks from reference clips.
 
     \b
       posecheck tune -e plank --good ok1.mp4 ok2.jsonl --bad sag.mp4@3-9 -o my_plank.toml --html tune.html
       posecheck tune -e plank --interactive clip.mp4 -o my_plank.toml
+      posecheck tune -e forearm_plank --frames trainer.csv --classes C=good,H=hips_piking,L=hips_sagging
 
     Each check's bounds are set so that the good clips pass and the bad ones are caught, with a margin: a
     bound moves out when good form would trip it, and in when a bad clip gets through, to the midpoint
@@ -112,13 +123,23 @@ def tune(exercise, good, bad, out, html_path, margin_deg, only, widen_position, 
               open_browser=not no_browser, model=model, model_complexity=model_complexity, progress_factory=bar,
               echo=click.echo)
         return
-    if not good:
-        raise PosecheckError("give clips of good form with --good (and of faulty form with --bad), "
-                             "or one clip with --interactive")
+    if not good and not frames:
+        raise PosecheckError("give clips of good form with --good (and of faulty form with --bad), labelled "
+                             "frames with --frames, or one clip with --interactive")
     material = lib.load_material(list(good), list(bad), model=model, model_complexity=model_complexity,
-                                 progress_factory=bar)
+                                 progress_factory=bar) if good else []
+    if bad and not good:
+        raise PosecheckError("give clips of good form with --good too (--bad alone teaches nothing)")
+    if frames:
+        w, h = ASPECTS[aspect]
+        labelled = [f for path in frames for f in read_labeled_csv(path, w, h).frames]
+        material += lib.labeled_material(labelled, lib.FrameClasses.parse(classes), w, h,
+                                         label=Path(frames[0]).name if len(frames) == 1 else f"{len(frames)} files",
+                                         spec=spec)
     result = lib.tune(material, spec, margin_deg=margin_deg, only=list(only), widen_position=widen_position)
-    click.echo(f"{spec.name}: {len(good)} good and {len(bad)} bad clips, margin {margin_deg:g} deg")
+    what = ", ".join(x for x in (f"{len(good)} good and {len(bad)} bad clips" if good else "",
+                                 f"labelled frames from {len(frames)} file(s) at {aspect}" if frames else "") if x)
+    click.echo(f"{spec.name}: {what}, margin {margin_deg:g} deg")
     click.echo("")
     click.echo(result.check_table())
     click.echo("")
@@ -127,7 +148,7 @@ def tune(exercise, good, bad, out, html_path, margin_deg, only, widen_position, 
     click.echo(result.summary())
     for w in result.warnings:
         click.echo(f"Warning: {w}")
-    sources = f"{len(good)} good + {len(bad)} bad clips"
+    sources = f"{len(good)} good + {len(bad)} bad clips" + (f" + labelled frames ({', '.join(Path(f).name for f in frames)}, {aspect})" if frames else "")
     if out:
         new_name = name or _default_name(out, spec.name)
         lib.write_tuned_spec(result, out, name=new_name, sources=sources)

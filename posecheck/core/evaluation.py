@@ -37,6 +37,7 @@ from posecheck.core.parts.reps import RepCounter, RepRecord
 from posecheck.core.parts.tempo import TempoJudge
 from posecheck.core.specs import Spec
 from posecheck.core.timing import frame_dt
+from posecheck.core.view import ViewState, restrict_to_view
 
 __all__ = ["FrameResult", "Revision", "HoldRecord", "RepRecord", "SetRecord", "Evaluator"]
 
@@ -100,6 +101,7 @@ class Evaluator:
         self._timer = HoldTimer(spec.hold) if spec.hold else None
         self._hold_at = spec.hold.at if spec.hold else None
         self._top = TopWatch(spec.reps.measure, self._reps.d) if self._hold_at == "top" and self._reps else None
+        self.view = ViewState()  # what the camera can see of this person (core/view.py)
         self.sets: list[SetRecord] = []
         self._fault_s: dict[str, float] = {}
         self._state_s: dict[State, float] = dict.fromkeys(State, 0.0)
@@ -185,6 +187,7 @@ class Evaluator:
             self._filters.reset()
             self._last_side = side
         raw = measure_pose_fast(pose, self.width, self.height, side)
+        raw, self.view = restrict_to_view(raw, pose, self.width, self.height, side, self.view)
         return side, dict(zip(MEASURES, self._filters([raw[m] for m in MEASURES], pose.t_s)))
 
     def _follow_position(self, t: float, dt: float, detected: bool, angles: dict, pos_ok: bool | None,

@@ -41,11 +41,20 @@ class Session:
         self.framing_s: dict[str, float] = {}
         self.framing_n: dict[str, int] = {}
         self.framing_messages: dict[str, str] = {}
+        # Measures the view could not support (core/view.py), in seconds, for the report to say how to place
+        # the camera.
+        self.view_unknown_s: dict[tuple[str, str], float] = {}
+        self._judged = {r.measure for r in spec.position.require} | {c.measure for c in spec.checks}
 
     def step(self, pose: Pose) -> Step:
         fr = self.evaluator.step(pose)
         cues = self.cues.update(fr)
         self.said.extend(cues)
+        dt = 1.0 if self.info.kind == "image" else frame_dt(self._prev_t, fr.t_s)
+        if pose.detected:
+            for m, why in self.evaluator.view.verdict.unknown.items():
+                if m in self._judged:
+                    self.view_unknown_s[(m, why)] = self.view_unknown_s.get((m, why), 0.0) + dt
         if self._first_t is None:
             self._first_t = fr.t_s
         if fr.state not in (State.GOOD, State.FAULT):

@@ -20,7 +20,12 @@ from posecheck.report.model import (
     r3,
 )
 
-__all__ = ["build_report", "verdict_of"]
+__all__ = ["build_report", "verdict_of", "view_advice"]
+
+# What to do about a view that kept measures from being judged (core/view.py reasons).
+VIEW_ADVICE = "Place the camera square to your side, level with your body"
+REASON_TEXT = {"turned": "the body is turned away from a side view", "foreshortened": "a limb points toward the camera"}
+MIN_ADVICE_S = 0.5  # shorter trouble is not worth a sentence (a person turning round, a glitch)
 
 
 def build_report(session: Session, partial: bool = False) -> Report:
@@ -66,6 +71,7 @@ def build_report(session: Session, partial: bool = False) -> Report:
                                                                            summary.camera_advice)
     else:
         summary.grade, summary.verdict, summary.fix_first = verdict_of(spec, summary)
+    summary.view_advice = view_advice(session)
     cues = [CueRecord(t_s=r3(c.t_s), fault=c.fault, text=c.text, severity=c.severity) for c in session.said]
     return Report(exercise=spec.name, source=source, frames=frames, cues=cues, holds=holds, reps=reps,
                   sets=sets, summary=summary, partial=partial)
@@ -122,3 +128,22 @@ def verdict_of(spec: Spec, s: Summary) -> tuple[Grade, str, list[str]]:
         return grade, words.not_judged_verdict(spec, ever_in_setup=s.state_s.get(State.SETUP, 0.0) > 0,
                                                camera_advice=s.camera_advice), []
     return grade, words.verdict(grade, spec, s.good_hold_s, s.best_hold_s, s.good_reps, s.reps), _fix_first(spec, s)
+
+
+def view_advice(session: Session) -> list[str]:
+    """Sentences saying how to place the camera for the measures the view could not support (unknown, never a
+    fault; core/view.py), with how long and why. (Framing while not judged: `summary.camera_advice`.)"""
+    seen = sum(v for k, v in session.state_s.items() if k != State.ABSENT) or 1.0
+    image = session.info.kind == "image"
+    out = []
+    by_reason: dict[str, dict[str, float]] = {}
+    for (m, why), sec in session.view_unknown_s.items():
+        by_reason.setdefault(why, {})[m] = sec
+    for why, measures in sorted(by_reason.items(), key=lambda kv: -max(kv[1].values())):
+        sec = max(measures.values())
+        if image or sec >= MIN_ADVICE_S:
+            names = ", ".join(sorted(measures, key=lambda m: -measures[m]))
+            when = "" if image else f" for {sec:.1f} s ({100 * min(sec / seen, 1.0):.0f}% of the time)"
+            out.append(f"{VIEW_ADVICE}: {names} could not be judged{when} because "
+                       f"{REASON_TEXT.get(why, why)}")
+    return out

@@ -113,6 +113,9 @@ class Summary(_M):
     camera_advice: Optional[str] = Field(
         None, description="when the person was judged little or not at all: the camera guidance that stood "
         "longest meanwhile (as `live` shows it), e.g. 'Turn sideways to the camera'")
+    view_advice: list[str] = Field(
+        [], description="measures the camera's view could not support (unknown, never a fault), for how long and "
+        "why, with how to place the camera")
 
 
 class DetectionOut(_M):

@@ -42,7 +42,7 @@ def summary_text(report: Report, titles: dict[str, str] | None = None, spec: Spe
         known = [(k, f.angles_deg[k]) for k in names if f.angles_deg.get(k) is not None]
         if known:
             lines.append("Seen: " + ", ".join(words.measure_phrase(k, v) for k, v in known))
-        return "\n".join(lines)
+        return "\n".join(lines + _view_lines(s))
     if s.target_s is not None:
         lines.append(f"Good-form hold: {fmt_s(s.good_hold_s)} (target {s.target_s:g} s; best single hold "
                      f"{fmt_s(s.best_hold_s)})")
@@ -65,6 +65,7 @@ def summary_text(report: Report, titles: dict[str, str] | None = None, spec: Spe
         lines.append("Cues:")
         for c in report.cues:
             lines.append(f"  {c.t_s:6.1f} s  {c.text}")
+    lines += _view_lines(s)
     return "\n".join(lines)
 
 
@@ -72,3 +73,7 @@ def _measures_of(spec: Spec) -> list[str]:
     """The measures a spec judges, in its order: its checks', then its reps'."""
     names = [c.measure for c in spec.checks] + ([spec.reps.measure] if spec.reps else [])
     return list(dict.fromkeys(names))
+
+
+def _view_lines(s) -> list[str]:
+    return ["Camera:"] + [f"  {c}" for c in s.view_advice] if s.view_advice else []

@@ -37,29 +37,86 @@ import tomllib
 from markupsafe import Markup
 
 from posecheck.core.evaluation import Evaluator
+from posecheck.core.landmarks import SourceInfo
 from posecheck.core.specs import Spec, parse_spec
 from posecheck.core.timing import MAX_DT_S
 from posecheck.errors import PosecheckError, SpecInvalid
 from posecheck.io.atomic import atomic_write
 from posecheck.report.svg import distribution_svg
 from posecheck.report.templating import render
-from posecheck.tuning.explore import Clip, load_clip, parse_input
+from posecheck.tuning.explore import Clip, InputRange, load_clip, parse_input
 
 __all__ = [
     "Material", "Verdict", "BoundChange", "CheckTuning", "TuneResult", "load_material", "judge", "tune",
     "sustained_reach", "apply_bounds", "rewrite_spec_text", "tuned_toml", "write_tuned_spec", "render_html",
+    "FrameClasses", "labeled_material", "frame_threshold",
 ]
 
 
 
 @dataclass(frozen=True)
 class Material:
+    """A clip of good or of faulty form. `fault` names the check the faulty material shows, when known
+    (labelled frames say it); a clip whose info is a still image but holds many poses is a set of frames,
+    each judged on its own."""
+
     clip: Clip
     good: bool
+    fault: str | None = None
 
     @property
     def label(self) -> str:
         return self.clip.label
+
+    @property
+    def frames(self) -> bool:
+        return self.clip.still and len(self.clip.poses) > 1
+
+
+@dataclass(frozen=True)
+class FrameClasses:
+    """What each label of labelled frames means: None for good form, else the id of the check it shows."""
+
+    classes: dict
+
+    @classmethod
+    def parse(cls, text: str) -> "FrameClasses":
+        """``C=good,H=hips_piking,L=hips_sagging``"""
+        out: dict = {}
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            label, eq, what = part.partition("=")
+            if not eq or not label.strip() or not what.strip():
+                raise PosecheckError(f"--classes {text!r}: write LABEL=good or LABEL=CHECK_ID, comma-separated, "
+                                     "e.g. C=good,H=hips_piking,L=hips_sagging")
+            what = what.strip()
+            out[label.strip()] = None if what == "good" else what
+        if None not in out.values():
+            raise PosecheckError(f"--classes {text!r}: name the label of good form (LABEL=good)")
+        return cls(out)
+
+
+def labeled_material(frames, classes: FrameClasses, width: int, height: int, label: str = "frames",
+                     spec: Spec | None = None) -> list[Material]:
+    """Labelled frames (`posecheck.io.labeled.LabeledFrame`s) as material: one frame set per label, each
+    frame judged on its own as a still image. Labels that `classes` does not name are left out."""
+    if spec is not None:
+        ids = {c.id for c in spec.checks}
+        for what in classes.classes.values():
+            if what is not None and what not in ids:
+                raise PosecheckError(f"--classes: {spec.name} has no check {what!r}; its checks: "
+                                     f"{', '.join(sorted(ids))}")
+    out = []
+    for lab, fault in classes.classes.items():
+        poses = tuple(f.pose for f in frames if f.label == lab)
+        if not poses:
+            continue
+        info = SourceInfo(f"{label} {lab}", "image", width, height, 30.0, len(poses))
+        clip = Clip(InputRange(f"{label} {lab} ({len(poses)} frames)"), info, poses)
+        out.append(Material(clip, fault is None, fault))
+    if not any(m.good for m in out):
+        raise PosecheckError(f"{label}: no frame with the label of good form "
+                             f"({', '.join(k for k, v in classes.classes.items() if v is None)})")
+    return out
 
 
 def load_material(good: list[str], bad: list[str], *, model=None, model_complexity: int = 1,
@@ -92,8 +149,12 @@ class Run:
 
 
 def evaluate(clip: Clip, spec: Spec) -> Run:
-    ev = Evaluator(spec, clip.info.width, clip.info.height, still=clip.still)
-    frames = [ev.step(p) for p in clip.poses]
+    if clip.still and len(clip.poses) > 1:
+        # A set of labelled frames: each one is a still of its own (no smoothing or debounce across them).
+        frames = [Evaluator(spec, clip.info.width, clip.info.height, still=True).step(p) for p in clip.poses]
+    else:
+        ev = Evaluator(spec, clip.info.width, clip.info.height, still=clip.still)
+        frames = [ev.step(p) for p in clip.poses]
     t = np.array([f.t_s for f in frames])
     angles = {m: np.array([f.angles[m] for f in frames]) for m in frames[0].angles}
     return Run(t, clip.input.contains(t), np.array([f.in_position for f in frames]),
@@ -117,6 +178,7 @@ class Verdict:
     in_position: int
     fault_frames: dict
     fault_s: dict
+    right_frames: int | None = None  # a set of labelled frames: how many are judged as labelled
 
     @property
     def recognised(self) -> bool:
@@ -128,9 +190,17 @@ class Verdict:
 
     @property
     def right(self) -> bool:
+        if self.right_frames is not None:
+            return self.right_frames >= 0.5 * self.frames
         return (self.recognised and not self.faulty) if self.expected_good else self.faulty
 
     def text(self) -> str:
+        if self.right_frames is not None:
+            out = f"{self.right_frames}/{self.frames} frames right"
+            if self.in_position < self.frames:
+                out += f", {self.frames - self.in_position} not in position"
+            top = sorted(self.fault_frames.items(), key=lambda kv: -kv[1])[:2]
+            return out + "".join(f", {f} {n}" for f, n in top)
         if not self.recognised:
             return "not in position"
         if not self.faulty:
@@ -142,7 +212,8 @@ class Verdict:
         return ", ".join(parts)
 
 
-def judge(clip: Clip, spec: Spec, run: Run | None = None, expected_good: bool = True) -> Verdict:
+def judge(clip: Clip, spec: Spec, run: Run | None = None, expected_good: bool = True,
+          expected_fault: str | None = None) -> Verdict:
     run = run or evaluate(clip, spec)
     dt = _frame_dt(run.t_s, clip.still)
     ff: dict[str, int] = {}
@@ -151,8 +222,17 @@ def judge(clip: Clip, spec: Spec, run: Run | None = None, expected_good: bool = 
         for f in run.faults[i]:
             ff[f] = ff.get(f, 0) + 1
             fs[f] = fs.get(f, 0.0) + float(dt[i])
+    right = None
+    if clip.still and len(clip.poses) > 1:
+        # Labelled frames: each frame is right or wrong on its own.
+        ok = run.in_range & run.in_position
+        if expected_good:
+            right = int(sum(1 for i in np.flatnonzero(ok) if not run.faults[i]))
+        else:
+            right = int(sum(1 for i in np.flatnonzero(ok)
+                            if (expected_fault in run.faults[i] if expected_fault else run.faults[i])))
     return Verdict(clip.label, expected_good, int(run.in_range.sum()), int((run.in_range & run.in_position).sum()),
-                   ff, fs)
+                   ff, fs, right)
 
 
 # --- the sustained reach ------------------------------------------------------------------------------------
@@ -365,6 +445,66 @@ def _propose_bounds(bounds: list[_Bound], margin: float, min_gap: float, labels:
         b.reason = f"tightened to midway between good ({d(b.good, b):.1f}) and bad ({d(reach, b):.1f}) to catch {names}"
 
 
+def frame_threshold(good: np.ndarray, bad: np.ndarray) -> tuple[float, int]:
+    """The bound (in "beyond is larger" terms: a frame is faulty when its value > bound) that misjudges the
+    fewest frames: good frames beyond it plus bad frames inside it, in the middle of the widest gap among the
+    best. Returns (bound, errors)."""
+    good, bad = np.sort(good[np.isfinite(good)]), np.sort(bad[np.isfinite(bad)])
+    vals = np.unique(np.concatenate([good, bad]))
+    if vals.size == 0:
+        return math.nan, 0
+    cuts = np.concatenate([[vals[0] - 1.0], (vals[:-1] + vals[1:]) / 2.0, [vals[-1] + 1.0]])
+    gaps = np.concatenate([[1.0], np.diff(vals), [1.0]])
+    errors = (good.size - np.searchsorted(good, cuts, side="right")) + np.searchsorted(bad, cuts, side="right")
+    best = errors.min()
+    k = int(np.flatnonzero(errors == best)[np.argmax(gaps[errors == best])])
+    return float(cuts[k]), int(best)
+
+
+def _propose_frame_bounds(bounds: list["_Bound"], spec: Spec, material: list[Material], runs: list[Run],
+                          margin: float) -> None:
+    """Labelled frames: each bound goes where it misjudges the fewest frames (`frame_threshold`), instead of
+    beyond the furthest good frame. One mislabelled or mis-detected frame among thousands must not decide a
+    bound, as it would with clips, where the sustained reach already ignores a moment's glitch. Bad frames
+    count for the check their label names (every check, when the label names none)."""
+    checks = {c.id: c for c in spec.checks}
+    for b in bounds:
+        if not b.selected:
+            continue
+        c = checks[b.check_id]
+        good, bad = [], []
+        for m, run in zip(material, runs):
+            if not m.frames:
+                continue
+            v = b.direction * run.angles[c.measure][run.in_range & run.in_position]
+            if m.good:
+                good.append(v)
+            elif m.fault in (None, c.id):
+                bad.append(v)
+        if not good:
+            continue
+        good_v, bad_v = np.concatenate(good), np.concatenate(bad) if bad else np.array([])
+        good_v = good_v[np.isfinite(good_v)]
+        if not good_v.size:
+            continue
+        g995 = float(np.percentile(good_v, 99.5))
+        b.good = g995
+        cur = b.direction * b.current
+        if not bad_v[np.isfinite(bad_v)].size:
+            if cur >= g995 + margin:
+                b.proposed, b.reason = cur, "kept: 99.5% of the good frames stay inside it with the margin"
+            else:
+                b.proposed = _round_half(g995 + margin + 0.25)
+                b.reason = f"widened: 99.5% of the good frames reach {b.direction * g995:.1f}"
+            continue
+        th, errors = frame_threshold(good_v, bad_v)
+        b.proposed = _round_half(th)
+        b.nearest_bad = float(np.percentile(bad_v[np.isfinite(bad_v)], 50))
+        n = good_v.size + bad_v[np.isfinite(bad_v)].size
+        b.reason = (f"set where it misjudges the fewest labelled frames ({errors} of {n}: good beyond it, "
+                    f"bad inside it)")
+
+
 def apply_bounds(spec: Spec, changes: list[BoundChange]) -> Spec:
     """A copy of `spec` with the bounds moved (validated again, so a bad combination is caught here)."""
     checks = []
@@ -408,8 +548,13 @@ def _position_diagnosis(m: Material, run: Run, spec: Spec) -> str:
 
 
 def tune(material: list[Material], spec: Spec, *, margin_deg: float = 2.0, min_gap_deg: float | None = None,
-         only: list[str] | None = None, widen_position: bool = False) -> TuneResult:
-    """Propose every check's bounds from the material (see the module docstring); judge before and after."""
+         only: list[str] | None = None, widen_position: bool | None = None) -> TuneResult:
+    """Propose every check's bounds from the material (see the module docstring); judge before and after.
+
+    `widen_position`: True widens the position ranges to take in all the material; None (the default) widens
+    them only when material falls out of position (a good clip mostly, a bad clip entirely, more than 1% of a
+    set of labelled frames) and says so in the warnings: the user says the material shows the exercise, and
+    a fault is for the checks to judge, not a reason to stop judging; False never widens them."""
     if not any(m.good for m in material):
         raise PosecheckError("give at least one clip of good form (--good)")
     if margin_deg < 0:
@@ -427,12 +572,24 @@ def tune(material: list[Material], spec: Spec, *, margin_deg: float = 2.0, min_g
                         "tune does not propose: set them with `posecheck tune --interactive CLIP`")
 
     position_changes: list[BoundChange] = []
-    if widen_position:
-        position_changes = _widen_position(material, spec, margin_deg)
-        work_spec = apply_bounds(spec, position_changes)
-    else:
-        work_spec = spec
+    work_spec = spec
     runs = [evaluate(m.clip, work_spec) for m in material]
+    if widen_position:
+        position_changes = _widen_position(material, runs, spec, margin_deg)
+        work_spec = apply_bounds(spec, position_changes)
+        runs = [evaluate(m.clip, work_spec) for m in material]
+    elif widen_position is None:
+        out = [(m, share) for m, run in zip(material, runs) if _out_of_position(m, share := _position_share(run))]
+        if out:
+            position_changes = [b for b in _widen_position(material, runs, spec, margin_deg) if b.changed]
+            if position_changes:
+                work_spec = apply_bounds(spec, position_changes)
+                runs = [evaluate(m.clip, work_spec) for m in material]
+                moved = "; ".join(f"position.require[{b.key}] {b.measure} {b.bound} {b.current:g} -> {b.proposed:g}"
+                                  for b in position_changes)
+                who = ", ".join(f"{m.label} ({100 * (1 - sh):.0f}% of its frames)" for m, sh in out)
+                warnings.append(f"position widened to take in the material, which fell out of position: {who}; "
+                                f"{moved} (--keep-position keeps the position as it is)")
     for m, run in zip(material, runs):
         sel = run.in_range & run.detected
         share = (run.in_range & run.in_position).sum() / max(sel.sum(), 1)
@@ -480,6 +637,8 @@ def tune(material: list[Material], spec: Spec, *, margin_deg: float = 2.0, min_g
                                not only or c.id in only))
         tunings.append(t)
     _propose_bounds(work, margin_deg, min_gap, [m.label for m in material])
+    if any(m.frames for m in material):
+        _propose_frame_bounds(work, spec, material, runs, margin_deg)
 
     changes: list[BoundChange] = list(position_changes)
     for t in tunings:
@@ -499,8 +658,8 @@ def tune(material: list[Material], spec: Spec, *, margin_deg: float = 2.0, min_g
         changes.extend(b for b in t.bounds if b.changed)
 
     tuned = apply_bounds(spec, changes)
-    before = [judge(m.clip, spec, None, m.good) for m in material]
-    after = [judge(m.clip, tuned, None, m.good) for m in material]
+    before = [judge(m.clip, spec, None, m.good, m.fault) for m in material]
+    after = [judge(m.clip, tuned, None, m.good, m.fault) for m in material]
     for m, v in zip(material, after):
         if not v.right and not m.good:
             warnings.append(f"{m.label}: still judged good: it shows no fault that separates it from the good "
@@ -510,17 +669,29 @@ def tune(material: list[Material], spec: Spec, *, margin_deg: float = 2.0, min_g
     return TuneResult(spec, tuned, tunings, position_changes, before, after, warnings, margin_deg)
 
 
-def _widen_position(material: list[Material], spec: Spec, margin: float) -> list[BoundChange]:
-    """Move position bounds out (never in) to take in the 2nd-98th percentile of every clip's range: the
-    user says those ranges show the exercise, well or badly done."""
-    series = [(m, m.clip.series(spec.smoothing)) for m in material]
+def _position_share(run: Run) -> float:
+    sel = run.in_range & run.detected
+    return float((run.in_range & run.in_position).sum() / max(sel.sum(), 1))
+
+
+def _out_of_position(m: Material, share: float) -> bool:
+    if m.frames:
+        return share < 0.99
+    return share < 0.5 if m.good else share == 0
+
+
+def _widen_position(material: list[Material], runs: list[Run], spec: Spec, margin: float) -> list[BoundChange]:
+    """Move position bounds out (never in) to take in the 2nd-98th percentile of every clip's range (the
+    0.5th-99.5th of labelled frames, each of which a person labelled as the exercise): the user says those
+    ranges show the exercise, well or badly done. The measures are the runs' (the evaluator's own)."""
     out = []
     for i, r in enumerate(spec.position.require):
-        vals = np.concatenate([s.values[r.measure][m.clip.in_range() & s.detected] for m, s in series])
+        vals = np.concatenate([run.angles[r.measure][run.in_range & run.detected] for run in runs])
         vals = vals[np.isfinite(vals)]
         if not vals.size:
             continue
-        lo, hi = np.percentile(vals, [2, 98])
+        q = (0.5, 99.5) if any(m.frames for m in material) else (2, 98)
+        lo, hi = np.percentile(vals, q)
         if r.min_deg is not None:
             p = min(r.min_deg, math.floor((lo - margin) * 2) / 2)
             out.append(BoundChange("position", str(i), r.measure, "min_deg", r.min_deg, p, float(lo), math.nan,
