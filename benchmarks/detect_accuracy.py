@@ -38,6 +38,8 @@ def main() -> int:
     known = {s.name for s in specs}
     rows = []
     for m in sorted(manifest, key=lambda m: (m["kind"], m["class"], m["path"])):
+        if m["kind"] not in ("image", "video"):
+            continue  # labelled landmark frames: benchmarks/ngo_accuracy.py
         path = args.root / m["path"]
         src = path
         if m["kind"] == "video" and args.recordings is not None:

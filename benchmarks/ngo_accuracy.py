@@ -94,6 +94,39 @@ def line(name: str, s: dict) -> str:
             f"{s['none']} | {conf or '-'} |")
 
 
+def table(root: Path, aspects: list[str], tuned: bool = True, echo=None) -> list[str]:
+    """The Markdown table: default specs over all frames and per test fold, and tune per fold."""
+    paths = sorted(root.glob("ngo_*.csv"))
+    if not paths:
+        raise SystemExit(f"Error: {root}: no ngo_*.csv files")
+    family = [load_spec("forearm_plank"), load_spec("plank")]
+    lines = ["| spec, frames | frames | recall C | recall H | recall L | 3-class accuracy | not in position | "
+             "errors (label->said) |", "|---|---|---|---|---|---|---|---|"]
+    say = echo or (lambda *_: None)
+    for aspect in aspects:
+        w, h = ASPECTS[aspect]
+        files = {p.name: read_labeled_csv(p, w, h) for p in paths}
+        every = [f for lf in files.values() for f in lf.frames]
+        rows = judge_frames(every, family, w, h)
+        lines.append(line(f"default ({aspect}), all frames", scores(rows)))
+        say(lines[-1], f"  judged by: {dict(Counter(r[2] for r in rows))}")
+        if not tuned:
+            continue
+        for fold, (train, test) in split(files).items():
+            lines.append(line(f"default ({aspect}), fold {fold} test", scores(judge_frames(test, family, w, h))))
+            say(lines[-1])
+            material = labeled_material(train, CLASS_MAP, w, h, label=f"fold {fold}")
+            result = tune(material, load_spec("forearm_plank"))
+            for warning in result.warnings:
+                say(f"    tune: {warning}")
+            for b in result.changes:
+                say(f"    tune: {b.where} {b.key} {b.measure} {b.bound} {b.current:g} -> {b.proposed:g}")
+            lines.append(line(f"tuned on fold {fold} ({aspect}), tested on the other frames",
+                              scores(judge_frames(test, [result.tuned], w, h))))
+            say(lines[-1])
+    return lines
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("root", type=Path, nargs="?", default=ROOT.parent / "shared" / "data" / "real" / "labeled")
@@ -101,35 +134,7 @@ def main() -> int:
     ap.add_argument("--md", type=Path, help="Also write the table here (Markdown).")
     ap.add_argument("--no-tune", action="store_true", help="Only the default specs.")
     args = ap.parse_args()
-    paths = sorted(args.root.glob("ngo_*.csv"))
-    if not paths:
-        print(f"Error: {args.root}: no ngo_*.csv files", file=sys.stderr)
-        return 2
-    family = [load_spec("forearm_plank"), load_spec("plank")]
-    lines = ["| spec, frames | frames | recall C | recall H | recall L | 3-class accuracy | not in position | "
-             "errors (label->said) |", "|---|---|---|---|---|---|---|---|"]
-    for aspect in args.aspect:
-        w, h = ASPECTS[aspect]
-        files = {p.name: read_labeled_csv(p, w, h) for p in paths}
-        every = [f for lf in files.values() for f in lf.frames]
-        rows = judge_frames(every, family, w, h)
-        by = Counter(r[2] for r in rows)
-        lines.append(line(f"default ({aspect}), all frames", scores(rows)))
-        print(lines[-1], f"  judged by: {dict(by)}", flush=True)
-        if args.no_tune:
-            continue
-        for fold, (train, test) in split(files).items():
-            lines.append(line(f"default ({aspect}), fold {fold} test", scores(judge_frames(test, family, w, h))))
-            print(lines[-1], flush=True)
-            material = labeled_material(train, CLASS_MAP, w, h, label=f"fold {fold}")
-            result = tune(material, load_spec("forearm_plank"))
-            for warning in result.warnings:
-                print(f"    tune: {warning}")
-            for b in result.changes:
-                print(f"    tune: {b.where} {b.key} {b.measure} {b.bound} {b.current:g} -> {b.proposed:g}")
-            lines.append(line(f"tuned on fold {fold} ({aspect}), tested on the other frames",
-                              scores(judge_frames(test, [result.tuned], w, h))))
-            print(lines[-1], flush=True)
+    lines = table(args.root, args.aspect, not args.no_tune, echo=lambda *a: print(*a, flush=True))
     if args.md:
         with atomic_write(args.md) as f:
             f.write("\n".join(lines) + "\n")

@@ -100,7 +100,9 @@ def test_default_specs_catch_the_trainers_sags_and_big_pikes_and_judge_every_pla
     frames = [f for lf in files.values() for f in lf.frames]
     s = bench.scores(bench.judge_frames(frames, [load_spec("forearm_plank"), load_spec("plank")], 1280, 720))
     assert s["H"] >= 0.95 and s["L"] >= 0.95
-    assert s["none"] <= 0.002 * s["n"]  # a handful of mis-detected frames (knees read 88-124 deg)
+    # Not judged: a handful of mis-detected frames (knees read 88-124 deg), and frames the view test finds
+    # turned from the side (core/view.py: ngo_dataset4's oblique stretch); never "setup" for a pike or a sag.
+    assert s["none"] <= 0.025 * s["n"]
 
 
 @needs_ngo

@@ -68,7 +68,7 @@ def test_save_writes_the_spec_with_the_slider_values_and_the_original_comments(a
     for line in (BUNDLED_SPECS_DIR / "plank.toml").read_text().splitlines():
         if "#" in line:
             assert line[line.index("#"):] in text
-    assert "# posecheck tune --interactive: was 9" in text
+    assert "# posecheck tune --interactive: was 8" in text
 
 
 @pytest.fixture

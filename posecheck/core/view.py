@@ -4,10 +4,12 @@ Every measure is an angle in the image, and an angle in the image is the body's 
 looks at the body from the side. Per frame, two signs that it does not:
 
 - **turn**: the near and far hips, knees and ankles separate *across* the image (horizontally). Side-on they
-  overlap; turned toward the camera, they spread. Real side views read at most 0.07 torso lengths (the median of
-  the three pairs; kk_forearm_plank_005/007, kk_pushup_correct_001, ab_cobra_v4's side-view half), the cobra
-  filmed obliquely (ab_cobra_v5) 0.26-0.30, ab_cobra_v4 after its cross-fade to an oblique view 0.46. Only the
-  horizontal part counts: a camera above or below the body separates the pairs vertically, and that is no turn.
+  overlap; turned toward the camera, they spread. The median of the three pairs reads at most 0.07 torso lengths
+  in real side views (kk_forearm_plank_005/007, kk_pushup_correct_001, ab_cobra_v4's side-view half), 0.26-0.30
+  for the cobra filmed obliquely (ab_cobra_v5), 0.46 for ab_cobra_v4 after its cross-fade to an oblique view.
+  A knee or ankle pair spread more than `SWAP_GAP` beyond the hips is MediaPipe swapping near and far legs, not
+  a turn (the Ngo "hips too high" frames: knees up to a whole torso length apart, hips within 0.11): left out.
+  Only the horizontal part counts: a camera above or below the body separates the pairs vertically.
 - **foreshortening**: a limb segment (upper arm, forearm, thigh, shin) whose apparent length, against the torso,
   falls under `MIN_LENGTH_RATIO` of this person's own side-view ratio (the largest seen in a side-on frame so
   far) points toward the camera: angles at its ends are not to be trusted.
@@ -29,12 +31,13 @@ from posecheck.core.landmarks import Landmark as L
 from posecheck.core.landmarks import Pose
 
 __all__ = ["ViewState", "ViewVerdict", "restrict_to_view", "view_turn", "MAX_TURN", "MIN_LENGTH_RATIO",
-           "REASONS", "SEGMENTS"]
+           "REASONS", "SEGMENTS", "SWAP_GAP"]
 
-# The turn (horizontal near-far separation over the torso length) each kind of measure tolerates. Side views
-# read <= 0.07; the oblique cobra 0.26-0.30: bends are judged up to 0.18 (about 16 deg of turn for a body whose
-# hips are 0.66 torso lengths wide), inclines up to 0.40.
+# The turn (see the module docstring) each kind of measure tolerates. Side views read <= 0.07, the oblique cobra
+# 0.26-0.30: bends are judged up to 0.18 (about 16 deg of turn for hips 0.66 torso lengths wide), inclines up
+# to 0.40 (a 25 deg turn moves a 45 deg incline by 3 deg).
 MAX_TURN = {"bend": 0.18, "incline": 0.40}
+SWAP_GAP = 0.3  # torso lengths
 MIN_LENGTH_RATIO = 0.55  # a segment shown at under 55% of its side-view length points at the camera (>56 deg)
 
 REASONS = ("turned", "foreshortened")  # why a measure is unknown (words for them: report/build.py)
@@ -47,7 +50,6 @@ _SIDE = {
 }
 SEGMENTS = {"upper_arm": ("shoulder", "elbow"), "forearm": ("elbow", "wrist"), "thigh": ("hip", "knee"),
             "shin": ("knee", "ankle")}
-_PAIRS = ((L.LEFT_HIP, L.RIGHT_HIP), (L.LEFT_KNEE, L.RIGHT_KNEE), (L.LEFT_ANKLE, L.RIGHT_ANKLE))
 
 # What each measure needs: its kind (how much turn it tolerates) and the limb segments it is made of.
 _ARM, _LEG = ("upper_arm", "forearm"), ("thigh", "shin")
@@ -87,26 +89,26 @@ def _xy(pose: Pose, idx, width: int, height: int) -> tuple[float, float]:
 
 
 def view_turn(pose: Pose, width: int, height: int) -> float:
-    """The median horizontal separation of the near and far hips, knees and ankles, over the torso length.
+    """The median horizontal separation of the near and far hips, knees and ankles over the torso length
+    (pairs spread `SWAP_GAP` beyond the hips left out); NaN when the hips or torso are not placed.
 
-    Far-side landmarks are used whatever their visibility: MediaPipe still places them, and only where they are
-    matters. NaN when the torso or fewer than two pairs are placed."""
+    Far-side landmarks are used whatever their visibility: MediaPipe still places them, and only where they
+    are matters."""
     if pose.xyz is None:
         return math.nan
     sl, sr = _xy(pose, L.LEFT_SHOULDER, width, height), _xy(pose, L.RIGHT_SHOULDER, width, height)
     hl, hr = _xy(pose, L.LEFT_HIP, width, height), _xy(pose, L.RIGHT_HIP, width, height)
     torso = (math.dist(sl, hl) + math.dist(sr, hr)) / 2.0
-    if not torso > 0:
+    hips = abs(hl[0] - hr[0]) / torso if torso > 0 else math.nan
+    if hips != hips:
         return math.nan
-    seps = []
-    for a, b in _PAIRS:
-        dx = abs(_xy(pose, a, width, height)[0] - _xy(pose, b, width, height)[0])
-        if dx == dx:
-            seps.append(dx / torso)
-    if len(seps) < 2:
-        return math.nan
+    seps = [hips]
+    for a, b in ((L.LEFT_KNEE, L.RIGHT_KNEE), (L.LEFT_ANKLE, L.RIGHT_ANKLE)):
+        dx = abs(_xy(pose, a, width, height)[0] - _xy(pose, b, width, height)[0]) / torso
+        if dx == dx and dx <= hips + SWAP_GAP:
+            seps.append(dx)
     seps.sort()
-    return seps[len(seps) // 2] if len(seps) % 2 else (seps[0] + seps[1]) / 2.0
+    return seps[len(seps) // 2] if len(seps) % 2 else (seps[len(seps) // 2 - 1] + seps[len(seps) // 2]) / 2.0
 
 
 def _segment_ratios(pose: Pose, width: int, height: int, side: str) -> dict[str, float]:

@@ -1,0 +1,44 @@
+"""With the exercise given, a clear attempt with a fault is judged, never "setup": position rules say which
+exercise the person is doing, checks say how well (issue 12, must-have 2)."""
+
+import pytest
+from synth import H, W, plank_points, sequence, standing_points
+
+from posecheck.core.landmarks import SourceInfo
+from posecheck.core.session import Session
+from posecheck.core.specs import load_spec
+
+INFO = SourceInfo("synthetic", "recording", W, H, 30.0, None)
+
+
+def held(exercise, **kw):
+    """Stand 1 s, then hold the plank shape 4 s; the states and faults of the last 2 s."""
+    def pts(t):
+        return standing_points() if t < 1.0 else plank_points(forearm=exercise == "forearm_plank", **kw)
+    s = Session(load_spec(exercise), INFO).run(sequence(30.0, 5.0, pts, noise_px=0.4, seed=3))
+    late = [f for f in s.frames if f.t_s >= 3.0]
+    return {f.state for f in late}, {x for f in late for x in f.faults}
+
+
+@pytest.mark.parametrize("exercise", ["plank", "forearm_plank"])
+@pytest.mark.parametrize("pike_deg", [25.0, 45.0, 70.0])
+def test_hips_far_up_is_a_plank_with_hips_piking_not_setup(exercise, pike_deg):
+    states, faults = held(exercise, sag_deg=-pike_deg)
+    assert states == {"fault"} and "hips_piking" in faults
+
+
+@pytest.mark.parametrize("exercise", ["plank", "forearm_plank"])
+def test_belly_near_the_floor_is_a_plank_with_hips_sagging(exercise):
+    states, faults = held(exercise, sag_deg=35.0)
+    assert states == {"fault"} and "hips_sagging" in faults
+
+
+@pytest.mark.parametrize("exercise", ["plank", "forearm_plank"])
+def test_a_slight_pike_trainers_accept_passes(exercise):
+    states, faults = held(exercise, sag_deg=-12.0)
+    assert states == {"good"} and not faults
+
+
+def test_a_v_shape_like_a_downward_dog_is_not_a_plank():
+    states, _ = held("plank", sag_deg=-95.0)
+    assert states == {"setup"}
