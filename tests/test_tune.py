@@ -151,7 +151,7 @@ def test_unchanged_spec_writes_the_original_text_but_the_name(shallow_sag):
 
 
 def test_tune_widens_the_position_itself_when_the_material_falls_out_of_it_and_says_so(tmp_path):
-    # Hands far forward: the forearm leans to ~35 deg, under the bundled position's 45 deg minimum.
+    # Hands far forward: the forearm leans to ~35 deg, under the bundled position's 55 deg minimum.
     clip = write(tmp_path / "wide.jsonl", lambda t: plank_points(hands_forward_px=210.0), seconds=5, seed=9)
     kept = tune(load_material([clip], []), load_spec("plank"), widen_position=False)
     assert any("not in position" in w and "forearm_incline" in w for w in kept.warnings)
@@ -159,7 +159,7 @@ def test_tune_widens_the_position_itself_when_the_material_falls_out_of_it_and_s
     wide = tune(load_material([clip], []), load_spec("plank"))  # the default: widen when needed
     moved = [b for b in wide.position if b.changed]
     assert [b.measure for b in moved] == ["forearm_incline"] and moved[0].proposed < 40
-    assert any(w.startswith("position widened") and "forearm_incline min_deg 45 ->" in w for w in wide.warnings)
+    assert any(w.startswith("position widened") and "forearm_incline min_deg 55 ->" in w for w in wide.warnings)
     assert wide.after[0].recognised
 
 
