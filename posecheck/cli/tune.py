@@ -105,7 +105,7 @@ def tune(exercise, good, bad, frames, classes, aspect, out, html_path, margin_de
     spec = load_spec(exercise, list(specs_dirs))
     if name is not None and not _ID.match(name):
         raise PosecheckError(f"--name {name!r}: use snake_case (a-z, 0-9, _), e.g. my_plank")
-    inputs = [parse_input(c).path for c in (*good, *bad, *([interactive] if interactive else []))]
+    inputs = [parse_input(c).path for c in (*good, *bad, *([interactive] if interactive else []))] + list(frames)
     check_not_input([out, html_path], inputs + [exercise if exercise.endswith(".toml") else None])
     for p in (out, html_path):
         if p:
