@@ -8,18 +8,28 @@ import click
 
 from posecheck.cli.options import complexity_option, model_option, specs_option
 from posecheck.cli.signals import exit_code
+from posecheck.core.detect import load_all_specs
 from posecheck.core.specs import load_spec
 from posecheck.errors import PosecheckError
-from posecheck.io.atomic import check_not_input, check_writable
-from posecheck.io.live_frames import open_live_frames
-from posecheck.live.coach import WindowDisplay, format_event, run_live, summary_lines
-from posecheck.live.voice import open_voice
 from posecheck.history.db import History, now_iso, record_from_report
+from posecheck.io.atomic import check_not_input, check_writable
+from posecheck.io.estimators import create_estimator
+from posecheck.io.live_frames import open_live_frames
+from posecheck.live.coach import (
+    WindowDisplay,
+    format_event,
+    recognise_live,
+    run_live,
+    summary_lines,
+)
+from posecheck.live.voice import open_voice
 from posecheck.report.model import write_json
 
 
 @click.command()
-@click.option("--exercise", "-e", required=True, help="Exercise spec name (see `posecheck specs list`) or a .toml file.")
+@click.option("--exercise", "-e", required=True,
+              help="Exercise spec name (see `posecheck specs list`), a .toml file, or `auto`: recognise it once the "
+                   "position has been held a few seconds, then coach it.")
 @click.option("--camera", type=int, default=None, metavar="INDEX",
               help="Camera to open (default 0; try --camera 1 if the first is not the one you want).")
 @click.option("--source", type=click.Path(dir_okay=False), default=None, metavar="VIDEO",
@@ -74,23 +84,26 @@ def live(exercise, camera, source, headless, json_path, record_path, video_path,
         raise click.UsageError("--fullscreen, --stats and --labels are for the window: leave out --headless")
     if no_drop and source is None:
         raise PosecheckError("--no-drop is for --source VIDEO: a camera cannot wait for the judge")
-    spec = load_spec(exercise, list(specs_dirs))
+    auto = exercise == "auto"
+    spec = None if auto else load_spec(exercise, list(specs_dirs))
     check_not_input([json_path, record_path, video_path],
                     [source, exercise if exercise.endswith(".toml") else None])
     for p in (json_path, record_path, video_path):
         if p:
             check_writable(p)
     started_at = now_iso()
-    display = None if headless else WindowDisplay(f"posecheck live: {spec.title}", fullscreen=fullscreen)
+    display = None if headless else WindowDisplay(f"posecheck live: {spec.title if spec else 'auto'}",
+                                                  fullscreen=fullscreen)
     frames = open_live_frames(source, camera if camera is not None else 0, realtime=not no_drop)
     info = frames.info
     what = f"camera {camera or 0}" if source is None else source
     pace = "as fast as judged, every frame" if no_drop else "real time"
+    name = spec.name if spec else "auto"
     if source is not None:
-        click.echo(f"live: {spec.name} from {what} ({info.width}x{info.height} @ {info.fps:g} fps, {pace}); "
+        click.echo(f"live: {name} from {what} ({info.width}x{info.height} @ {info.fps:g} fps, {pace}); "
                    f"{'Ctrl-C' if headless else 'q, Esc or Ctrl-C'} ends the session")
     else:
-        click.echo(f"live: {spec.name} from {what} ({info.width}x{info.height}); "
+        click.echo(f"live: {name} from {what} ({info.width}x{info.height}); "
                    f"{'Ctrl-C' if headless else 'q, Esc or Ctrl-C'} ends the session")
     choice = open_voice(voice, headless=headless)
     if voice:
@@ -100,11 +113,27 @@ def live(exercise, camera, source, headless, json_path, record_path, video_path,
         if headless:
             click.echo(format_event(ev))
 
+    estimator = None
     try:
-        result = run_live(spec, frames, model=model, model_complexity=model_complexity, display=display,
-                          voice=choice.voice, on_event=on_event, record_path=record_path, video_path=video_path,
-                          mirror=False if no_mirror else None, stats=stats, labels=labels)
+        if auto:
+            # Recognise first (as `score -e auto` does), then coach that exercise on the same frames and model.
+            estimator = create_estimator(model, model_complexity) if info.kind != "recording" else None
+            spec, det = recognise_live(frames, estimator, load_all_specs(list(specs_dirs)), display=display)
+            if spec is None:
+                frames.close()
+                if display is not None:
+                    display.close()
+                seen = f" ({det.describe()})" if det is not None else ""
+                raise PosecheckError(f"{what}: no exercise recognised before the input ended{seen}; name it with "
+                                     "-e NAME (see `posecheck specs list`)")
+            click.echo(det.describe())
+        result = run_live(spec, frames, estimator=estimator, model=model, model_complexity=model_complexity,
+                          display=display, voice=choice.voice, on_event=on_event, record_path=record_path,
+                          video_path=video_path, mirror=False if no_mirror else None, stats=stats, labels=labels,
+                          warm_up=not auto)
     finally:
+        if estimator is not None:
+            estimator.close()
         if choice.voice is not None:
             choice.voice.close()
     if result.ended_by == "camera stopped":

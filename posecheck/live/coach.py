@@ -32,6 +32,7 @@ import numpy as np
 
 from posecheck import words
 from posecheck.core.cues import CUE_SHOWN_S
+from posecheck.core.detect import SURE_AFTER_S, Detection, detect_poses
 from posecheck.core.evaluation import FrameResult
 from posecheck.core.events import HoldTargetReached, RepCompleted, SetEnded, SetStarted
 from posecheck.core.guidance import Framing, FramingGuide
@@ -52,7 +53,7 @@ from posecheck.report.model import Report, Summary, r3
 
 __all__ = ["LiveEvent", "Coach", "LiveStats", "LiveResult", "run_live", "WindowDisplay", "FrameCollector",
            "Display", "summary_lines", "format_event", "open_live_frames", "merge_reports", "KEY_QUIT",
-           "KEY_PAUSE", "KEY_RESET"]
+           "KEY_PAUSE", "KEY_RESET", "recognise_live"]
 
 KEY_QUIT = (ord("q"), ord("Q"), 27)  # q, Esc
 KEY_PAUSE = (ord(" "),)
@@ -604,6 +605,45 @@ def run_live(spec: Spec, frames: NewestFrameReader, *, estimator: PoseEstimator 
     if voice is not None:
         voice.close(finish_s=2.0)
     return LiveResult(report, told, stats, ended_by, len(sessions) - 1)
+
+
+def recognise_live(frames: NewestFrameReader, estimator: PoseEstimator | None, specs: list[Spec], *,
+                   display: Display | None = None, check_every_s: float = 1.0, stall_s: float = 5.0,
+                   max_s: float = 120.0) -> tuple[Spec | None, Detection | None]:
+    """`live -e auto`: watch until one exercise's position has been held long enough to be sure of it
+    (`detect.SURE_AFTER_S`), the same recognition as `score -e auto`; then coach that one (`run_live` with the
+    same frames and model). Returns (None, last detection) when the input ends or `max_s` passes first."""
+    poses: list[Pose] = []
+    det: Detection | None = None
+    next_check = None
+    names = ", ".join(sp.title.lower() for sp in specs)
+    while True:
+        try:
+            arrival = frames.get(timeout=stall_s)
+        except TimeoutError:
+            return None, det
+        if arrival is None:
+            return None, det
+        item = arrival.item
+        pose = item if isinstance(item, Pose) else estimator.estimate(item)
+        poses.append(pose)
+        if display is not None:
+            image = item.image.copy() if not isinstance(item, Pose) else \
+                np.full((frames.info.height, frames.info.width, 3), 40, np.uint8)
+            HudAnnotator._centered(image, f"Get into position: {names}", image.shape[0] // 3, 0.8,
+                                   bg=(90, 60, 20))
+            if display.show(image) in KEY_QUIT:
+                return None, det
+        if next_check is None:
+            next_check = pose.t_s + check_every_s
+        if pose.t_s >= next_check:
+            next_check = pose.t_s + check_every_s
+            recent = [p for p in poses if p.t_s >= pose.t_s - 2 * SURE_AFTER_S]
+            det = detect_poses(recent, frames.info.width, frames.info.height, specs)
+            if det.exercise is not None and det.in_position_s.get(det.exercise, 0.0) >= SURE_AFTER_S:
+                return next(sp for sp in specs if sp.name == det.exercise), det
+        if pose.t_s >= max_s:
+            return None, det
 
 
 def _spoken(ev: LiveEvent) -> str:
