@@ -151,7 +151,7 @@ def main() -> int:
         f"{sum(r[1] for r in conf)}/{len(conf)}",
         f"- in position as their own exercise: median {sorted(r[2] for r in ex)[len(ex) // 2]:.0%}; files never in "
         f"position: {sum(1 for r in ex if r[2] == 0)}/{len(ex)}",
-        f"- correct forearm plank videos judged good: " + ", ".join(f"{r[3]:.0%}" for r in fp_videos) +
+        "- correct forearm plank videos judged good: " + ", ".join(f"{r[3]:.0%}" for r in fp_videos) +
         " of their in-position time",
         f"- fault cues on videos of correct form: {sum(r[5] for r in ex if r[4] == 'video')}",
         f"- look-alikes judged as some exercise: {sum(1 for r in conf if r[6] > 0)}/{len(conf)}",

@@ -4,7 +4,7 @@ good; the holds add up to the summary; the time by state adds up to the duration
 import json
 
 import pytest
-from synth import H, W, plank_points, quadruped_points, ramp, sequence, standing_points
+from synth import H, W, plank_points, ramp, sequence, standing_points
 from test_evaluation import _bridge, _cat_cow
 
 from posecheck.api import score

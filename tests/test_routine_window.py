@@ -13,7 +13,8 @@ from posecheck.history.db import History
 from posecheck.routine.panel import PANEL_W, STOP_BAR
 from posecheck.routine.session import STOPPED_ON_PAIN
 from routine_clip import DATA
-from test_live_window import SHOTS, pytestmark, read_xwd, xvfb  # noqa: F401 (the fixture, the skip)
+from test_live_window import SHOTS, pytestmark, read_xwd  # noqa: F401 (the skip)
+from test_live_window import xvfb  # noqa: F401 (the fixture)
 
 
 def _window(env, proc, name: str, timeout_s: float = 30.0):
@@ -29,25 +30,33 @@ def _window(env, proc, name: str, timeout_s: float = 30.0):
 
 def test_the_routine_window_shows_step_target_pacer_next_and_s_stops(xvfb, tmp_path):
     display, framebuffer = xvfb
-    env = dict(os.environ, DISPLAY=display)
+    env = dict(os.environ, DISPLAY=display, PYTHONUNBUFFERED="1")
     # The cobra clip alone: back_quick's first step (cat/cow) is due, the person does the cobra (step 2): the
     # routine follows them to it, and the hold runs with its pacer; next comes the plank.
-    proc = subprocess.Popen([sys.executable, "-m", "posecheck", "routine", "back_quick", "--source",
-                             str(DATA / "cobra_hold_a.jsonl"), "--no-voice"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    log = tmp_path / "out.txt"
+    with open(log, "w") as out_file:
+        proc = subprocess.Popen([sys.executable, "-m", "posecheck", "routine", "back_quick", "--source",
+                                 str(DATA / "cobra_hold_a.jsonl"), "--no-voice"], env=env, stdout=out_file,
+                                stderr=subprocess.PIPE, text=True)
     try:
         win = _window(env, proc, "posecheck routine")
-        time.sleep(7.5)  # in the cobra hold (from ~2.8 s; followed after 2 s in position)
+        # Wait for the routine to follow the person to the cobra (a busy machine plays the file late), then let
+        # the hold and its pacer run a moment: no fixed sleep from the start.
+        deadline = time.monotonic() + 60
+        while "Step 2 of 5: Cobra" not in log.read_text() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+        time.sleep(1.0)
         shot = read_xwd(framebuffer)
         if SHOTS:
             import cv2
             cv2.imwrite(str(Path(SHOTS) / "routine_window.png"), shot)
         subprocess.run(["xdotool", "windowfocus", "--sync", win], env=env, check=True, timeout=10)
         subprocess.run(["xdotool", "key", "--window", win, "s"], env=env, check=True, timeout=10)
-        out, err = proc.communicate(timeout=30)
+        _, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
+    out = log.read_text()
     assert proc.returncode == 0, err
     assert "(stop key (stop on pain))" in out and "Stopped on pain" in out
     lit = np.argwhere(shot.sum(axis=2) > 0)

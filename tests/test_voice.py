@@ -143,7 +143,8 @@ def test_the_live_loop_speaks_the_sag_cue(tmp_path):
     from posecheck.live.coach import run_live
     rec = write_recording(tmp_path / "r.jsonl", sag_plank, 8.0)
     voice = Voice(EspeakEngine(audio=False))
-    with open_live_frames(rec, realtime=False) as frames:
+    # As fast as the camera, not faster: the voice speaks in real time, and a replay judged in a blink would race it.
+    with open_live_frames(rec, realtime=True) as frames:
         run_live(load_spec("plank"), frames, voice=voice)  # closes the voice, letting the last words finish
     said = [u.text for u in voice.log if u.fate == "said"]
     assert said == ["Set 1 started", "Hips are sagging: lift them"]

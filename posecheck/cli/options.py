@@ -26,8 +26,8 @@ quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar
 
 
 class _CurrentStderr:
-    """sys.stderr as it is at each write: while the model runs, sources point fd 2 at /dev/null (native
-    chatter) and swap sys.stderr for a copy of the real one, so a stream captured earlier would print nowhere."""
+    """sys.stderr as it is at each write: the command's quiet_native_output() points fd 2 at /dev/null (native
+    chatter) and swaps sys.stderr for a copy of the real one, so a stream captured earlier would print nowhere."""
 
     def write(self, text: str) -> int:
         return sys.stderr.write(text)

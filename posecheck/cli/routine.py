@@ -88,8 +88,8 @@ def routine(routine, camera, source, headless, voice, json_path, no_save, no_dro
         click.echo(choice.message, err=True)
     try:
         result = run_routine(loaded, frames, model=model, model_complexity=model_complexity, display=display,
-                             voice=choice.voice, on_event=(lambda ev: click.echo(format_event(ev))) if headless
-                             else None, wait_s=wait_s, count_breaths=count_breaths)
+                             voice=choice.voice, on_event=lambda ev: click.echo(format_event(ev)),
+                             wait_s=wait_s, count_breaths=count_breaths)  # the log also beside a window, as live
     finally:
         if choice.voice is not None:
             choice.voice.close()
