@@ -12,7 +12,17 @@ import traceback
 
 import click
 
-from posecheck.cli import angles, history, live, record, routine, schema, score, specs, tune
+from posecheck.cli import (
+    angles,
+    history,
+    live,
+    record,
+    routine,
+    schema,
+    score,
+    specs,
+    tune,
+)
 from posecheck.cli import eval as eval_cmd
 from posecheck.cli.options import EXIT_BAD_INPUT, EXIT_INTERNAL
 from posecheck.cli.signals import Terminated, exit_code, handle_signals

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from posecheck.cli.options import specs_option, model_option, complexity_option
+from posecheck.cli.options import complexity_option, model_option, specs_option
 from posecheck.errors import PosecheckError
 from posecheck.history.db import History, now_iso
 from posecheck.io.atomic import check_writable

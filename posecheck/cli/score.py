@@ -27,8 +27,8 @@ from posecheck.cli.options import (
 from posecheck.cli.signals import exit_code
 from posecheck.core.detect import Detection
 from posecheck.errors import PosecheckError, SourceOpenError
-from posecheck.io.frames import open_frames
 from posecheck.history.db import History, now_iso, record_from_report
+from posecheck.io.frames import open_frames
 from posecheck.report.text import summary_text
 
 

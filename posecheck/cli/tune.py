@@ -18,9 +18,9 @@ from posecheck.cli.options import (
 from posecheck.core.specs import load_spec
 from posecheck.errors import PosecheckError
 from posecheck.io.atomic import atomic_write, check_not_input, check_writable
-from posecheck.tuning.explore import parse_input
 from posecheck.io.labeled import ASPECTS, read_labeled_csv
 from posecheck.tuning import tune as lib
+from posecheck.tuning.explore import parse_input
 from posecheck.tuning.tuner import serve
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")

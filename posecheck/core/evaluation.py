@@ -28,7 +28,12 @@ from posecheck.core.events import (
     State,
 )
 from posecheck.core.filters import OneEuroBank
-from posecheck.core.geometry import MEASURES, SideTracker, measure_pose_fast, nan_measures
+from posecheck.core.geometry import (
+    MEASURES,
+    SideTracker,
+    measure_pose_fast,
+    nan_measures,
+)
 from posecheck.core.landmarks import Pose
 from posecheck.core.parts.checks import Checks, ChecksVerdict
 from posecheck.core.parts.hold import HoldRecord, HoldTimer, TopWatch

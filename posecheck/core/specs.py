@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 from typing import Literal
 
-import tomllib
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -24,6 +23,7 @@ from pydantic import (
 )
 
 from posecheck.core.geometry import MEASURES
+from posecheck.core.tomlfiles import TomlFolders, bundled_dir
 from posecheck.errors import SpecInvalid, SpecNotFound
 
 __all__ = [
@@ -35,16 +35,10 @@ SPECS_ENV = "POSECHECK_SPECS"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-def _bundled_dir() -> Path:
-    # Installed as a wheel the specs sit inside the package; in a checkout, beside it.
-    package = Path(__file__).resolve().parents[1]
-    for cand in (package / "exercise_specs", package.parent / "exercise_specs"):
-        if cand.is_dir():
-            return cand
-    return package.parent / "exercise_specs"
 
 
-BUNDLED_SPECS_DIR = _bundled_dir()
+BUNDLED_SPECS_DIR = bundled_dir("exercise_specs")
+_FILES = TomlFolders("spec", SPECS_ENV, BUNDLED_SPECS_DIR, SpecNotFound, SpecInvalid, unknown_word="exercise")
 
 
 class _Model(BaseModel):
@@ -349,71 +343,26 @@ def parse_spec(data: dict, source: str) -> Spec:
         raise SpecInvalid(f"{source}: " + "; ".join(problems), problems) from None
 
 
-def _short(value: object, limit: int = 80) -> str:
-    s = str(value)
-    return s if len(s) <= limit else f"{s[: limit - 20]}...({len(s)} characters)"
-
-
-def _is_dir(p: Path, what: str) -> bool:
-    try:
-        return p.is_dir()
-    except OSError as e:  # a name too long for the file system, a loop of links
-        raise SpecNotFound(f"{what} {_short(p)}: {(e.strerror or str(e)).lower()}") from None
-
-
 def load_spec_file(path: str | os.PathLike) -> Spec:
-    p = Path(path)
-    try:
-        exists = p.exists()
-    except OSError as e:
-        raise SpecNotFound(f"{_short(p)}: {(e.strerror or str(e)).lower()}") from None
-    if not exists:
-        raise SpecNotFound(f"{_short(p)}: no such spec file")
-    if p.is_dir():
-        raise SpecInvalid(f"{_short(p)} is a directory; give a spec file (.toml)")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise SpecInvalid(f"{p}: cannot read ({e})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise SpecInvalid(f"{p}: not valid TOML ({e})") from None
-    return parse_spec(data, str(p))
+    return parse_spec(_FILES.read(path), str(path))
 
 
 def spec_dirs(extra: list[str | os.PathLike] | None = None) -> list[Path]:
     """Where specs are looked up, first match wins: --specs dirs, then $POSECHECK_SPECS, then the bundled."""
-    dirs = [Path(d) for d in (extra or [])]
-    env = os.environ.get(SPECS_ENV)
-    if env:
-        dirs += [Path(d) for d in env.split(os.pathsep) if d]
-    dirs.append(BUNDLED_SPECS_DIR)
-    return dirs
+    return _FILES.dirs(extra)
 
 
 def list_specs(extra_dirs=None) -> dict[str, Path]:
     """name -> file for every spec found, user dirs overriding the bundled ones."""
-    found: dict[str, Path] = {}
-    for d in spec_dirs(extra_dirs):
-        if _is_dir(d, f"spec folder (--specs or ${SPECS_ENV})"):
-            for f in sorted(d.glob("*.toml")):
-                found.setdefault(f.stem, f)
-    return found
+    return _FILES.list(extra_dirs)
 
 
 def find_spec(name: str, extra_dirs=None) -> Path:
-    specs = list_specs(extra_dirs)
-    if name in specs:
-        return specs[name]
-    close = difflib.get_close_matches(name, list(specs), n=1, cutoff=0.5)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    raise SpecNotFound(f"unknown exercise {_short(repr(name))}; {hint}known: {', '.join(sorted(specs)) or '(none)'}")
+    return _FILES.find(name, extra_dirs)
 
 
 def load_spec(name_or_path: str | os.PathLike, extra_dirs=None) -> Spec:
     """A spec by exercise name (looked up in the spec dirs) or by the path of a .toml file."""
-    s = str(name_or_path)
-    if s.endswith(".toml") or os.sep in s:
-        return load_spec_file(s)
-    return load_spec_file(find_spec(s, extra_dirs))
+    if TomlFolders.is_path(name_or_path):
+        return load_spec_file(name_or_path)
+    return load_spec_file(find_spec(str(name_or_path), extra_dirs))

@@ -24,7 +24,12 @@ from typing import IO, Iterator
 
 import numpy as np
 
-from posecheck.core.landmarks import MAX_ABS_COORD, NUM_LANDMARKS, Pose, unknown_where_absurd
+from posecheck.core.landmarks import (
+    MAX_ABS_COORD,
+    NUM_LANDMARKS,
+    Pose,
+    unknown_where_absurd,
+)
 from posecheck.errors import RecordingFormatError, SourceOpenError, TimestampError
 from posecheck.io.atomic import atomic_write, cut
 

@@ -21,7 +21,14 @@ from posecheck.core.landmarks import Pose, SourceInfo
 from posecheck.core.session import Step
 from posecheck.core.specs import Spec
 from posecheck.errors import ReportError
-from posecheck.io.atomic import WRITE_ERRNOS, AtomicPath, check_writable, disk_full, no_space, write_failure
+from posecheck.io.atomic import (
+    WRITE_ERRNOS,
+    AtomicPath,
+    check_writable,
+    disk_full,
+    no_space,
+    write_failure,
+)
 from posecheck.io.frames import IMAGE_SUFFIXES, Frame
 from posecheck.render.annotators import Overlay
 

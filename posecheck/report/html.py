@@ -22,13 +22,20 @@ from typing import Iterable, Sequence
 import numpy as np
 from markupsafe import Markup
 
+from posecheck.core.events import State
 from posecheck.core.specs import Spec
 from posecheck.io.atomic import atomic_write
 from posecheck.render.snapshots import Snapshot
-from posecheck.core.events import State
 from posecheck.report.model import SCHEMA, Grade, Report
 from posecheck.report.svg import Scale, Svg, decimate, hline, path_d, time_axis, y_ticks
-from posecheck.report.templating import CUE_FILL, FAULT_FILL, HOLD_FILL, STATE_FILL, num, render
+from posecheck.report.templating import (
+    CUE_FILL,
+    FAULT_FILL,
+    HOLD_FILL,
+    STATE_FILL,
+    num,
+    render,
+)
 from posecheck.words import STATE_WORDS
 
 __all__ = ["render_html", "write_html"]

@@ -17,15 +17,21 @@ hold, and never more than the material's maxima (a spec's `reps.target_max`, `ho
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from pathlib import Path
 
-import tomllib
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from posecheck.core.specs import Spec, explain_error, load_spec
+from posecheck.core.tomlfiles import TomlFolders, bundled_dir
 from posecheck.errors import RoutineInvalid, RoutineNotFound, SpecError
 
 __all__ = ["Routine", "RoutineStep", "load_routine", "load_routine_file", "find_routine", "list_routines",
@@ -36,16 +42,10 @@ MAX_SETS = 3  # the material: planks "for 2-3 sets"; no exercise of it asks for 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-def _bundled_dir() -> Path:
-    # Installed as a wheel the routines sit inside the package; in a checkout, beside it (as exercise_specs).
-    package = Path(__file__).resolve().parents[1]
-    for cand in (package / "routines", package.parent / "routines"):
-        if cand.is_dir():
-            return cand
-    return package.parent / "routines"
 
 
-BUNDLED_ROUTINES_DIR = _bundled_dir()
+BUNDLED_ROUTINES_DIR = bundled_dir("routines")
+_FILES = TomlFolders("routine", ROUTINES_ENV, BUNDLED_ROUTINES_DIR, RoutineNotFound, RoutineInvalid)
 
 
 class _Model(BaseModel):
@@ -149,51 +149,24 @@ def parse_routine(data: dict, source: str, specs_dirs=None) -> LoadedRoutine:
 
 
 def load_routine_file(path: str | os.PathLike, specs_dirs=None) -> LoadedRoutine:
-    p = Path(path)
-    if not p.exists():
-        raise RoutineNotFound(f"{p}: no such routine file")
-    if p.is_dir():
-        raise RoutineInvalid(f"{p} is a directory; give a routine file (.toml)")
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as e:
-        raise RoutineInvalid(f"{p}: cannot read ({e})") from None
-    except tomllib.TOMLDecodeError as e:
-        raise RoutineInvalid(f"{p}: not valid TOML ({e})") from None
-    return parse_routine(data, str(p), specs_dirs)
+    return parse_routine(_FILES.read(path), str(path), specs_dirs)
 
 
 def routine_dirs(extra=None) -> list[Path]:
     """Where routines are looked up, first match wins: --routines dirs, $POSECHECK_ROUTINES, the bundled."""
-    dirs = [Path(d) for d in (extra or [])]
-    env = os.environ.get(ROUTINES_ENV)
-    if env:
-        dirs += [Path(d) for d in env.split(os.pathsep) if d]
-    dirs.append(BUNDLED_ROUTINES_DIR)
-    return dirs
+    return _FILES.dirs(extra)
 
 
 def list_routines(extra_dirs=None) -> dict[str, Path]:
-    found: dict[str, Path] = {}
-    for d in routine_dirs(extra_dirs):
-        if d.is_dir():
-            for f in sorted(d.glob("*.toml")):
-                found.setdefault(f.stem, f)
-    return found
+    return _FILES.list(extra_dirs)
 
 
 def find_routine(name: str, extra_dirs=None) -> Path:
-    known = list_routines(extra_dirs)
-    if name in known:
-        return known[name]
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    raise RoutineNotFound(f"unknown routine {name!r}; {hint}known: {', '.join(sorted(known)) or '(none)'}")
+    return _FILES.find(name, extra_dirs)
 
 
 def load_routine(name_or_path: str | os.PathLike, specs_dirs=None, routines_dirs=None) -> LoadedRoutine:
     """A routine by name (looked up in the routine dirs) or by the path of a .toml file, with its specs."""
-    s = str(name_or_path)
-    if s.endswith(".toml") or os.sep in s:
-        return load_routine_file(s, specs_dirs)
-    return load_routine_file(find_routine(s, routines_dirs), specs_dirs)
+    if TomlFolders.is_path(name_or_path):
+        return load_routine_file(name_or_path, specs_dirs)
+    return load_routine_file(find_routine(str(name_or_path), routines_dirs), specs_dirs)

@@ -20,10 +20,10 @@ Every number carries a comment saying which reference values it came from.
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
 
 import tomlkit
-import tomllib
 
 from posecheck.core.evaluation import Evaluator
 from posecheck.core.specs import Spec, parse_spec

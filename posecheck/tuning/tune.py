@@ -28,12 +28,12 @@ from __future__ import annotations
 
 import math
 import os
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import tomlkit
-import tomllib
 from markupsafe import Markup
 
 from posecheck.core.evaluation import Evaluator
