@@ -390,3 +390,24 @@ def test_ctrl_c_from_the_terminal_prints_the_summary_and_writes_the_report(sag_r
     assert "Session summary: Plank" in out and "(interrupted)" in out and "Traceback" not in err
     report = json.loads(out_json.read_text())
     assert report["partial"] is True and 0 < report["source"]["frames"] < 720
+
+
+def test_a_session_that_keeps_no_frames_hands_each_to_on_frame_and_counts_them(sag_recording):
+    spec = load_spec("plank")
+    with open_live_frames(sag_recording, realtime=False) as frames:
+        kept = run_live(spec, frames)
+    got = []
+    with open_live_frames(sag_recording, realtime=False) as frames:
+        lean = run_live(spec, frames, keep_frames=False, on_frame=got.append)
+    assert lean.report.frames == [] and lean.report.source.frames == len(kept.report.frames) == len(got)
+    assert [f.state for f in got] == [f.state for f in kept.report.frames]
+    assert lean.report.cues == kept.report.cues and lean.report.summary == kept.report.summary
+
+
+def test_live_figures_per_frame_stay_bounded():
+    from posecheck.live.coach import STATS_KEPT, LiveStats
+    st = LiveStats()
+    for i in range(3 * STATS_KEPT):
+        st.add({"judge": 0.001 * (i % 7)}, float(i))
+    assert len(st.stage_ms["judge"]) < STATS_KEPT and st.frames == 3 * STATS_KEPT
+    assert abs(st.mean_ms()["judge"] - 3.0) < 0.1

@@ -86,26 +86,27 @@ def _in_any(t: float, ivs, pad: float = 0.0) -> bool:
     return any(a - pad <= t <= b + pad for a, b in ivs)
 
 
-def _cached_recording(video: Path, cache_dir: Path, recompute: bool) -> Path:
+def _cached_recording(video: Path, cache_dir: Path, recompute: bool, every_frame: bool = True) -> Path:
     cache_dir.mkdir(parents=True, exist_ok=True)
     st = video.stat()
-    rec = cache_dir / f"{video.stem}.{st.st_size}.{int(st.st_mtime)}.jsonl"
+    how = "" if every_frame else ".sampled"  # the model skipping still frames, as `score` runs it by default
+    rec = cache_dir / f"{video.stem}.{st.st_size}.{int(st.st_mtime)}{how}.jsonl"
     if recompute or not rec.exists():
-        record(video, rec)
+        record(video, rec, every_frame=every_frame)
     return rec
 
 
 def evaluate_clip(video: Path, spec: Spec | None = None, cache_dir: Path | None = None,
-                  recompute: bool = False) -> tuple[ClipResult, Report]:
+                  recompute: bool = False, every_frame: bool = False) -> tuple[ClipResult, Report]:
     truth = json.loads(video.with_suffix("").with_suffix(".truth.json").read_text()) \
         if video.with_suffix(".truth.json").exists() else json.loads(
             (video.parent / f"{video.stem}.truth.json").read_text())
     exercise = truth["exercise"]
-    src = _cached_recording(video, cache_dir, recompute) if cache_dir else video
+    src = _cached_recording(video, cache_dir, recompute, every_frame) if cache_dir else video
     if exercise == "none":
-        return _negative_control(video.stem, src), None
+        return _negative_control(video.stem, src, every_frame), None
     spec = spec or load_spec(exercise)
-    report = score(src, spec)
+    report = score(src, spec, every_frame=every_frame)
     side = truth.get("camera_side", "left")
     ts, true_m = _truth_measures(video.parent / f"{video.stem}.truth.jsonl", side)
     res = ClipResult(video.stem, exercise, clean=not truth.get("faults") and truth.get("tempo") != "fast")
@@ -227,11 +228,11 @@ def _beyond_tolerance(chk, fault: dict, frames, ts, in_pos) -> bool:
             or (chk.max_deg is not None and neutral + size > chk.max_deg))
 
 
-def _negative_control(name: str, src) -> ClipResult:
+def _negative_control(name: str, src, every_frame: bool = False) -> ClipResult:
     """A person not exercising: judged against every exercise, any cue or judged time is a false alarm."""
     res = ClipResult(name, "none", clean=True)
     for ex in list_specs():
-        rep = score(src, ex)
+        rep = score(src, ex, every_frame=every_frame)
         res.detected_frac = sum(f.detected for f in rep.frames) / max(len(rep.frames), 1)
         res.false_cues += [(c.t_s, f"{ex}:{c.fault}") for c in rep.cues]
         judged = rep.summary.state_s.get("good", 0.0) + rep.summary.state_s.get("fault", 0.0)
@@ -241,7 +242,10 @@ def _negative_control(name: str, src) -> ClipResult:
 
 
 def evaluate_folder(folder: str | os.PathLike, cache_dir: str | os.PathLike | None = None,
-                    recompute: bool = False, only: str | None = None, progress=None) -> list[ClipResult]:
+                    recompute: bool = False, only: str | None = None, progress=None,
+                    every_frame: bool = False) -> list[ClipResult]:
+    """Evaluate every clip with a truth file; the model skips still frames as `score` does unless
+    `every_frame`."""
     folder = Path(folder)
     videos = sorted(p for p in folder.glob("*.mp4") if (folder / f"{p.stem}.truth.json").exists())
     if only:
@@ -250,7 +254,8 @@ def evaluate_folder(folder: str | os.PathLike, cache_dir: str | os.PathLike | No
     for i, v in enumerate(videos, 1):
         if progress:
             progress(i, len(videos), v.name)
-        res, _ = evaluate_clip(v, cache_dir=Path(cache_dir) if cache_dir else None, recompute=recompute)
+        res, _ = evaluate_clip(v, cache_dir=Path(cache_dir) if cache_dir else None, recompute=recompute,
+                               every_frame=every_frame)
         out.append(res)
     return out
 

@@ -94,7 +94,8 @@ def _main_fault(summary) -> str:
 
 
 def score_one(path: str | os.PathLike, exercise: str, out_dir: str | os.PathLike, name: str | None = None, *,
-              model=None, model_complexity: int = 1, specs_dirs=None) -> FileResult:
+              model=None, model_complexity: int = 1, specs_dirs=None, every_frame: bool = False,
+              estimator=None) -> FileResult:
     """Score one input into OUTDIR/NAME.json and .html; never raises for a bad input (the result says)."""
 
     p = Path(path)
@@ -103,7 +104,8 @@ def score_one(path: str | os.PathLike, exercise: str, out_dir: str | os.PathLike
     json_path, html_path = out / f"{name}.json", out / f"{name}.html"
     try:
         report = score(p, exercise, model=model, model_complexity=model_complexity, specs_dirs=specs_dirs,
-                       json=json_path, html=html_path)
+                       json=json_path, html=html_path, every_frame=every_frame, keep_frames=False,
+                       estimator=estimator)
     except ExerciseNotRecognised as e:
         # An answer about the file, not a failure to read it: a folder of mixed clips has some of these.
         return FileResult(str(p), True, recognised=False, verdict=str(e).split(": ", 1)[-1])
@@ -123,7 +125,8 @@ def score_one(path: str | os.PathLike, exercise: str, out_dir: str | os.PathLike
 
 def score_folder(folder: str | os.PathLike, exercise: str, out_dir: str | os.PathLike, *, jobs: int = 1,
                  model=None, model_complexity: int = 1, specs_dirs=None,
-                 on_result: Callable[[FileResult, int, int], None] | None = None) -> list[FileResult]:
+                 on_result: Callable[[FileResult, int, int], None] | None = None,
+                 every_frame: bool = False) -> list[FileResult]:
     """Score every input of `folder` (see `find_inputs`) with `jobs` processes; results in input order.
     `on_result(result, done, total)` is called as each file finishes."""
     inputs = find_inputs(folder)
@@ -138,7 +141,7 @@ def score_folder(folder: str | os.PathLike, exercise: str, out_dir: str | os.Pat
     check_not_input([out / f"{names[p]}.{ext}" for p in inputs for ext in ("json", "html")]
                     + [out / "summary.csv"], inputs)
     kwargs = dict(model=model, model_complexity=model_complexity,
-                  specs_dirs=list(specs_dirs) if specs_dirs else None)
+                  specs_dirs=list(specs_dirs) if specs_dirs else None, every_frame=every_frame)
     results: dict[Path, FileResult] = {}
     if jobs <= 1 or len(inputs) == 1:
         for i, p in enumerate(inputs, 1):

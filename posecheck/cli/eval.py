@@ -18,7 +18,10 @@ from posecheck.io.atomic import atomic_write
               help="Landmark recordings of the clips are kept here, so a re-run only re-judges.")
 @click.option("--recompute", is_flag=True, help="Run the model again even where a cached recording exists.")
 @click.option("--only", help="Only clips whose name contains this text.")
-def eval_cmd(folder, md_path, cache_dir, recompute, only):
+@click.option("--every-frame", is_flag=True,
+              help="Run the model on every frame (by default it skips frames while the body is still, as "
+                   "`score` does).")
+def eval_cmd(folder, md_path, cache_dir, recompute, only, every_frame):
     """Measure how well posecheck judges: every clip in FOLDER with a <name>.truth.json.
 
     Prints per clip and overall: angle error against the true keypoints (median, p95), fault detection
@@ -28,14 +31,16 @@ def eval_cmd(folder, md_path, cache_dir, recompute, only):
     def progress(i, n, name):
         print(f"[{i}/{n}] {name}", file=sys.stderr, flush=True)
 
-    results = evaluate_folder(folder, cache_dir=cache_dir, recompute=recompute, only=only, progress=progress)
+    results = evaluate_folder(folder, cache_dir=cache_dir, recompute=recompute, only=only, progress=progress,
+                              every_frame=every_frame)
     if not results:
         raise click.UsageError(f"no clip with a .truth.json in {folder}")
     table = markdown_table(results)
     click.echo(table)
     if md_path:
         with atomic_write(md_path) as f:
-            f.write(f"# Accuracy on {Path(folder)}\n\nCommand: `posecheck eval {folder} --md {md_path}`\n\n"
+            flag = " --every-frame" if every_frame else ""
+            f.write(f"# Accuracy on {Path(folder)}\n\nCommand: `posecheck eval {folder}{flag} --md {md_path}`\n\n"
                     + table + "\n")
 
 

@@ -23,7 +23,7 @@ from posecheck.live.coach import (
     summary_lines,
 )
 from posecheck.live.voice import open_voice
-from posecheck.report.model import write_json
+from posecheck.report.stream import FrameSpool, frame_dict, write_json_streamed
 
 
 @click.command()
@@ -114,6 +114,8 @@ def live(exercise, camera, source, headless, json_path, record_path, video_path,
             click.echo(format_event(ev))
 
     estimator = None
+    # Frames go to the report's temp file as they are judged: an hour-long session keeps none in memory.
+    spool = FrameSpool(json_path) if json_path else None
     try:
         if auto:
             # Recognise first (as `score -e auto` does), then coach that exercise on the same frames and model.
@@ -130,17 +132,21 @@ def live(exercise, camera, source, headless, json_path, record_path, video_path,
         result = run_live(spec, frames, estimator=estimator, model=model, model_complexity=model_complexity,
                           display=display, voice=choice.voice, on_event=on_event, record_path=record_path,
                           video_path=video_path, mirror=False if no_mirror else None, stats=stats, labels=labels,
-                          warm_up=not auto)
+                          warm_up=not auto, keep_frames=False,
+                          on_frame=(lambda fr: spool.write(frame_dict(fr))) if spool else None)
+        if spool is not None:
+            write_json_streamed(result.report, spool, json_path)
     finally:
         if estimator is not None:
             estimator.close()
         if choice.voice is not None:
             choice.voice.close()
+        if spool is not None:
+            spool.close()
     if result.ended_by == "camera stopped":
         click.echo(f"{what} stopped delivering frames: the session ended there", err=True)
     click.echo("\n".join(summary_lines(result, spec)))
     if json_path:
-        write_json(result.report, json_path)
         click.echo(f"Report written to {json_path}")
     if record_path:
         click.echo(f"Landmarks written to {record_path}")

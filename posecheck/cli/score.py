@@ -15,6 +15,7 @@ from posecheck.batch.folder import (
     table_text,
     write_table_csv,
 )
+from posecheck.batch.ray_engine import score_folder_ray
 from posecheck.cli.options import (
     EXIT_BAD_INPUT,
     complexity_option,
@@ -53,12 +54,18 @@ from posecheck.report.text import summary_text
               help="With a folder: how many files to score at once, each in its own process "
                    "[default: the number of CPUs].")
 @click.option("--save", is_flag=True, help="Save this scored video to the history (`posecheck history`).")
+@click.option("--engine", type=click.Choice(["process", "ray"]), default="process", show_default=True,
+              help="With a folder: worker processes on this machine, or Ray actors (RAY_ADDRESS joins a "
+                   "cluster, else a local Ray starts; needs the `ray` extra). --jobs is then the actor count.")
+@click.option("--every-frame", is_flag=True,
+              help="Run the pose model on every frame. By default it skips frames while the body is still "
+                   "(the poses between are interpolated; the report lists the frames it saw): ~2-4x faster.")
 @model_option
 @complexity_option
 @specs_option
 @quiet_option
-def score(input, exercise, json_path, html_path, video_path, labels, csv_path, out_dir, jobs, save, model,
-          model_complexity, specs_dirs, quiet):
+def score(input, exercise, json_path, html_path, video_path, labels, csv_path, out_dir, jobs, save, engine,
+          every_frame, model, model_complexity, specs_dirs, quiet):
     """Judge INPUT (a video, a still image, a landmark recording, or a folder of them) against an exercise.
 
     Prints a summary: good-form hold time against the target, reps and good reps, time in each fault and
@@ -73,6 +80,7 @@ def score(input, exercise, json_path, html_path, video_path, labels, csv_path, o
     OUTDIR/summary.csv). A file that fails is reported and skipped; the exit status is 2 when any failed.
     A file in which `-e auto` recognises no exercise is listed as such, and is not a failure.
       posecheck score sessions/ --exercise plank --out reports/ --jobs 2
+      posecheck score sessions/ --exercise plank --out reports/ --engine ray
     """
     if os.path.isdir(input):
         if json_path or html_path or video_path or csv_path:
@@ -83,10 +91,11 @@ def score(input, exercise, json_path, html_path, video_path, labels, csv_path, o
         if not out_dir:
             raise SourceOpenError(f"{input} is a directory; to score every video and recording in it, give "
                                   "--out OUTDIR for the reports")
-        _score_folder(input, exercise, out_dir, jobs, model, model_complexity, specs_dirs, quiet)
+        _score_folder(input, exercise, out_dir, jobs, model, model_complexity, specs_dirs, quiet, every_frame,
+                      engine)
         return
-    if jobs is not None:
-        raise click.UsageError("--jobs is for a folder INPUT")
+    if jobs is not None or engine != "process":
+        raise click.UsageError("--jobs and --engine are for a folder INPUT")
     if labels != "words" and not video_path:
         raise click.UsageError("--labels is for the drawing of --annotated-video: give --annotated-video FILE")
     if out_dir:
@@ -101,7 +110,7 @@ def score(input, exercise, json_path, html_path, video_path, labels, csv_path, o
         report = api_score(input, target,
                            model=model, model_complexity=model_complexity, specs_dirs=list(specs_dirs),
                            progress=bar, json=json_path, html=html_path, annotated_video=video_path,
-                           csv=csv_path, labels=labels)
+                           csv=csv_path, labels=labels, every_frame=every_frame, keep_frames=False)
     finally:
         bar.close()
     for w in report.warnings or []:
@@ -136,18 +145,24 @@ def _frame_count(path: str) -> int | None:
         src.close()
 
 
-def _score_folder(folder, exercise, out_dir, jobs, model, model_complexity, specs_dirs, quiet) -> None:
+def _score_folder(folder, exercise, out_dir, jobs, model, model_complexity, specs_dirs, quiet,
+                  every_frame=False, engine="process") -> None:
     if exercise != "auto":
         load_exercise(exercise, specs_dirs)
-    jobs = jobs or os.cpu_count() or 1
 
     def done(r, i, n) -> None:
         if not quiet:
             click.echo(f"[{i}/{n}] {os.path.basename(r.input)}: " + ("done" if r.ok else f"FAILED: {r.error}"),
                        err=True)
 
-    results = score_folder(folder, exercise, out_dir, jobs=jobs, model=model, model_complexity=model_complexity,
-                           specs_dirs=list(specs_dirs), on_result=done)
+    if engine == "ray":
+        results = score_folder_ray(folder, exercise, out_dir, workers=jobs, model=model,
+                                   model_complexity=model_complexity, specs_dirs=list(specs_dirs), on_result=done,
+                                   every_frame=every_frame)
+    else:
+        results = score_folder(folder, exercise, out_dir, jobs=jobs or os.cpu_count() or 1, model=model,
+                               model_complexity=model_complexity, specs_dirs=list(specs_dirs), on_result=done,
+                               every_frame=every_frame)
     write_table_csv(results, os.path.join(out_dir, "summary.csv"))
     click.echo(table_text(results, show_exercise=exercise == "auto"))
     click.echo(f"Reports written to {out_dir}")

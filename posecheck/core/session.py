@@ -5,11 +5,12 @@ Used by `score` (a file, as fast as it decodes) and by `live` (a camera), so bot
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, replace
-from typing import Iterable
+from typing import Callable, Iterable
 
 from posecheck.core.cues import Cue, CueScheduler
-from posecheck.core.evaluation import Evaluator, FrameResult
+from posecheck.core.evaluation import SHOWN_S, Evaluator, FrameResult
 from posecheck.core.events import State
 from posecheck.core.guidance import assess_framing
 from posecheck.core.landmarks import Pose, SourceInfo
@@ -26,7 +27,14 @@ class Step:
 
 
 class Session:
-    def __init__(self, spec: Spec, info: SourceInfo, estimator: str = "", keep_frames: bool = True):
+    """Judges poses one by one.
+
+    `keep_frames=False` keeps no per-frame results (memory stays flat over hours), only the last `SHOWN_S`
+    seconds, which the evaluator may still settle (`FrameResult.revised`); each frame is handed to
+    `on_final(frame)` once it can no longer change, the rest when the session finishes."""
+
+    def __init__(self, spec: Spec, info: SourceInfo, estimator: str = "", keep_frames: bool = True,
+                 on_final: Callable[[FrameResult], None] | None = None):
         self.spec, self.info, self.estimator = spec, info, estimator
         self.evaluator = Evaluator(spec, info.width, info.height, still=info.kind == "image")
         self.cues = CueScheduler(spec)
@@ -45,6 +53,10 @@ class Session:
         # the camera.
         self.view_unknown_s: dict[tuple[str, str], float] = {}
         self._judged = {r.measure for r in spec.position.require} | {c.measure for c in spec.checks}
+        self.n_detected = 0
+        self.first: FrameResult | None = None  # a photo's verdict is its one frame's state
+        self.on_final = on_final
+        self._window: deque[FrameResult] = deque()  # without keep_frames: the frames still open to revision
 
     def step(self, pose: Pose) -> Step:
         fr = self.evaluator.step(pose)
@@ -66,15 +78,37 @@ class Session:
                 self.framing_messages[issue] = framing.message
         self._prev_t = fr.t_s
         self.n_frames += 1
+        self.n_detected += fr.detected
+        if self.first is None:
+            self.first = fr
         if self.keep_frames:
             self.frames.append(fr)
             self._revise(fr.revised)
+            if self.on_final is not None:
+                self._window.append(fr)
+                self._release(fr.t_s - SHOWN_S)
+        else:
+            self._window.append(fr)
+            self._revise(fr.revised)
+            self._release(fr.t_s - SHOWN_S)
         return Step(fr, tuple(cues))
 
     def _revise(self, revised) -> None:
         """Earlier frames whose state the evaluator settled (their verdict came later)."""
+        w = self._window
         for r in revised:
-            self.frames[r.index] = replace(self.frames[r.index], state=r.state, faults=r.faults)
+            if self.keep_frames:
+                self.frames[r.index] = replace(self.frames[r.index], state=r.state, faults=r.faults)
+            if w and 0 <= r.index - w[0].index < len(w):
+                w[r.index - w[0].index] = replace(w[r.index - w[0].index], state=r.state, faults=r.faults)
+
+    def _release(self, before_t: float) -> None:
+        """Hand on the frames older than `before_t` (settled for good); all of them when it is +inf."""
+        w = self._window
+        while w and w[0].t_s < before_t:
+            fr = w.popleft()
+            if self.on_final is not None:
+                self.on_final(fr)
 
     @property
     def tail_s(self) -> float:
@@ -106,6 +140,6 @@ class Session:
     def finish(self) -> "Session":
         """Close what is open at the end of the input (a hold, a set being left)."""
         revised = self.evaluator.finish(self.tail_s)
-        if self.keep_frames:
-            self._revise(revised)
+        self._revise(revised)
+        self._release(float("inf"))
         return self

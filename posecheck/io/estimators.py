@@ -30,6 +30,9 @@ class PoseEstimator(Protocol):
 
     def estimate(self, frame: Frame) -> Pose: ...
 
+    def reset(self) -> None:
+        """Forget the previous frames (tracking, smoothing): the next frame starts a new video."""
+
     def close(self) -> None: ...
 
 
@@ -40,7 +43,8 @@ class LegacyPoseEstimator:
     """MediaPipe's legacy `solutions.pose` (BlazePose). Complexity 1 is bundled in mediapipe 0.10.21."""
 
     def __init__(self, model_complexity: int = 1, static_image_mode: bool = False,
-                 min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5):
+                 min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5,
+                 smooth_landmarks: bool = True, clock_from_frames: bool = False):
         if model_complexity not in _LEGACY_MODELS:
             raise ModelError(f"model complexity must be 0, 1 or 2, not {model_complexity}")
         try:
@@ -56,7 +60,7 @@ class LegacyPoseEstimator:
             # sys.stdout would be a process-wide change (a program's own output could vanish meanwhile).
             self._pose = solutions.pose.Pose(
                 static_image_mode=static_image_mode, model_complexity=model_complexity,
-                min_detection_confidence=min_detection_confidence,
+                smooth_landmarks=smooth_landmarks, min_detection_confidence=min_detection_confidence,
                 min_tracking_confidence=min_tracking_confidence)
         except Exception as e:  # MediaPipe raises bare errors; a missing model is a download that failed
             self.close()
@@ -67,11 +71,21 @@ class LegacyPoseEstimator:
                     f"to {model_file.parent}") from None
             raise ModelError(f"MediaPipe pose failed to start: {e}") from None
         self.name = f"mediapipe-legacy-pose-c{model_complexity}"
+        # The legacy graph is given no timestamps: it counts 1/30 s per call, and its landmark smoothing runs on
+        # that clock. A caller that skips frames sets `clock_from_frames` so the graph sees the frames' real
+        # times instead (else its smoothing lags the body by the frames skipped: a bridge's rep top was found
+        # 0.13 s late).
+        self._clock_from_frames = clock_from_frames
+        self._last_us = -1
 
     def estimate(self, frame: Frame) -> Pose:
         cv2 = _cv2()
         rgb = cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)
         rgb.flags.writeable = False
+        if self._clock_from_frames:
+            t_us = max(int(round(frame.t_s * 1e6)), self._last_us + 1)
+            self._last_us = t_us
+            self._pose._simulated_timestamp = t_us - 33333  # process() adds its 33333 us step before sending
         try:
             result = self._pose.process(rgb)
         except Exception as e:
@@ -80,6 +94,11 @@ class LegacyPoseEstimator:
             return Pose.absent(frame.t_s)
         world = result.pose_world_landmarks.landmark if result.pose_world_landmarks else None
         return Pose.from_landmark_list(frame.t_s, result.pose_landmarks.landmark, world)
+
+    def reset(self) -> None:
+        self._pose.reset()  # restarts the graph: as fresh as a new model, without loading it again
+        self._pose._simulated_timestamp = 0
+        self._last_us = -1
 
     def close(self) -> None:
         pose = getattr(self, "_pose", None)
@@ -109,8 +128,9 @@ class TasksPoseEstimator:
             base_options=BaseOptions(model_asset_path=str(p)), running_mode=mode, num_poses=1,
             min_pose_detection_confidence=min_detection_confidence,
             min_tracking_confidence=min_tracking_confidence, output_segmentation_masks=False)
+        self._create = lambda: vision.PoseLandmarker.create_from_options(options)
         try:
-            self._landmarker = vision.PoseLandmarker.create_from_options(options)
+            self._landmarker = self._create()
         except Exception as e:
             self.close()
             raise ModelError(f"{p}: MediaPipe could not load this model ({e}); {TASKS_MODEL_HELP}") from None
@@ -137,6 +157,12 @@ class TasksPoseEstimator:
         world = result.pose_world_landmarks[0] if result.pose_world_landmarks else None
         return Pose.from_landmark_list(frame.t_s, result.pose_landmarks[0], world)
 
+    def reset(self) -> None:
+        # The Tasks API has no reset and needs increasing timestamps: a new landmarker (the file is cached).
+        self.close()
+        self._landmarker = self._create()
+        self._last_ms = -1
+
     def close(self) -> None:
         lm = getattr(self, "_landmarker", None)
         if lm is not None:
@@ -145,8 +171,12 @@ class TasksPoseEstimator:
 
 
 def create_estimator(model: str | os.PathLike | None = None, model_complexity: int = 1,
-                     still_image: bool = False) -> PoseEstimator:
-    """`model` a `.task` file selects the Tasks API; otherwise the legacy pose of that complexity."""
+                     still_image: bool = False, skips_frames: bool = False) -> PoseEstimator:
+    """`model` a `.task` file selects the Tasks API; otherwise the legacy pose of that complexity.
+
+    `skips_frames`: the caller shows the model only some frames; the legacy graph then runs on the frames' real
+    times (see LegacyPoseEstimator); the Tasks API always does."""
     if model is not None:
         return TasksPoseEstimator(model, video_mode=not still_image)
-    return LegacyPoseEstimator(model_complexity=model_complexity, static_image_mode=still_image)
+    return LegacyPoseEstimator(model_complexity=model_complexity, static_image_mode=still_image,
+                               clock_from_frames=skips_frames)

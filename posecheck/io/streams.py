@@ -19,6 +19,7 @@ from posecheck.io.estimators import PoseEstimator, create_estimator
 from posecheck.io.frames import Frame, open_frames
 from posecheck.io.ranges import InputRange, parse_input
 from posecheck.io.recording import is_recording, read_recording
+from posecheck.io.sampling import Prefetch, Sampling, SeenFrames, estimate_sampled
 
 __all__ = ["ReplaySource", "PoseStream", "open_poses"]
 
@@ -45,7 +46,8 @@ class PoseStream:
     """`(frame, pose)` pairs from any input; a context manager that releases the source and model."""
 
     def __init__(self, info: SourceInfo, pairs: Iterator[tuple[Frame | None, Pose]], closers=(),
-                 estimator_name: str = "recording", warnings: list[str] | None = None):
+                 estimator_name: str = "recording", warnings: list[str] | None = None,
+                 seen: SeenFrames | None = None):
         self.info = info
         self._pairs = pairs
         self._closers = list(closers)
@@ -53,6 +55,8 @@ class PoseStream:
         # What the user should know about the input (frames missing, an impossible frame rate); the source
         # adds to it while it is read, so it is complete at the end of the stream.
         self.warnings: list[str] = warnings if warnings is not None else []
+        # Which frames the model saw, when it skipped some (None: every frame it was given, or a recording).
+        self.seen = seen
 
     def __iter__(self) -> Iterator[tuple[Frame | None, Pose]]:
         return self._pairs
@@ -69,7 +73,8 @@ class PoseStream:
         self.close()
 
 
-def _estimate_all(frames, estimator: PoseEstimator, rng: InputRange) -> Iterator[tuple[Frame, Pose]]:
+def _increasing(frames, rng: InputRange) -> Iterator[Frame]:
+    """The frames of the range, their times checked to increase."""
     last_t = -math.inf
     for frame in frames:
         if frame.t_s <= last_t:
@@ -78,7 +83,12 @@ def _estimate_all(frames, estimator: PoseEstimator, rng: InputRange) -> Iterator
         if frame.t_s > rng.end_s + 1e-9:
             return
         if rng.contains(frame.t_s):  # the model runs only on the frames of the range
-            yield frame, estimator.estimate(frame)
+            yield frame
+
+
+def _estimate_all(frames, estimator: PoseEstimator, rng: InputRange) -> Iterator[tuple[Frame, Pose]]:
+    for frame in _increasing(frames, rng):
+        yield frame, estimator.estimate(frame)
 
 
 def _in_range(poses, rng: InputRange) -> Iterator[tuple[None, Pose]]:
@@ -97,11 +107,15 @@ def _ranged(info: SourceInfo, rng: InputRange) -> SourceInfo:
 
 
 def open_poses(path: str | os.PathLike | InputRange, *, model: str | os.PathLike | None = None,
-               model_complexity: int = 1, estimator: PoseEstimator | None = None) -> PoseStream:
+               model_complexity: int = 1, estimator: PoseEstimator | None = None,
+               sampling: Sampling | None = None) -> PoseStream:
     """Open a video, still image or landmark recording and stream its poses.
 
     `path` may take a part of the input, ``clip.mp4@3-9`` (seconds of its own clock; see `parse_input`).
-    A recording is replayed as is (no model runs); a video or image goes through the pose model.
+    A recording is replayed as is (no model runs); a video or image goes through the pose model, on every
+    frame, or with `sampling` (e.g. `posecheck.io.sampling.ADAPTIVE`) only as often as the body moves, the
+    poses between interpolated (`stream.seen` then says which frames the model saw) and frames decoded
+    ahead on their own thread.
     """
     rng = path if isinstance(path, InputRange) else parse_input(path)
     p = Path(rng.path)
@@ -117,10 +131,19 @@ def open_poses(path: str | os.PathLike | InputRange, *, model: str | os.PathLike
         frames.close()
         raise SourceOpenError(f"{rng.full_label}: a photo has no time range; give the photo alone")
     try:
-        est = estimator or create_estimator(model, model_complexity, still_image=frames.info.kind == "image")
+        est = estimator or create_estimator(model, model_complexity, still_image=frames.info.kind == "image",
+                                            skips_frames=sampling is not None)
     except BaseException:
         frames.close()
         raise
     closers = [frames.close] + ([est.close] if estimator is None else [])
-    return PoseStream(_ranged(frames.info, rng), _estimate_all(frames, est, rng), closers, est.name,
-                      getattr(frames, "warnings", None))
+    info = _ranged(frames.info, rng)
+    warnings = getattr(frames, "warnings", None)
+    if sampling is None or info.kind != "video":
+        return PoseStream(info, _estimate_all(frames, est, rng), closers, est.name, warnings)
+    ahead = Prefetch(frames)
+    seen = SeenFrames()
+    pairs = estimate_sampled(_increasing(ahead, rng), est.estimate, info.fps, info.width, info.height, sampling,
+                             seen)
+    # The decoding thread stops before the source it reads is released.
+    return PoseStream(info, pairs, [ahead.close] + closers, est.name, warnings, seen)

@@ -243,6 +243,17 @@ class Coach:
 STAGES = ("wait", "pose", "judge", "draw", "show")
 
 
+STATS_KEPT = 20_000  # per-frame figures kept: ~11 minutes at 30 fps in full, then an evenly thinned sample
+
+
+def _append_bounded(values: list[float], v: float) -> None:
+    """Append, and when the list is full keep every other value: memory stays flat over an hour-long session,
+    and means and percentiles come from an even sample of it (the newest values are always there)."""
+    values.append(v)
+    if len(values) >= STATS_KEPT:
+        del values[::2]
+
+
 @dataclass
 class LiveStats:
     """Per-frame stage times (ms), frames in and dropped, and cue latency (ms) from the frame's arrival to the
@@ -263,7 +274,7 @@ class LiveStats:
 
     def add(self, times: dict[str, float], now: float) -> None:
         for k, v in times.items():
-            self.stage_ms[k].append(v * 1000.0)
+            _append_bounded(self.stage_ms[k], v * 1000.0)
         self.frames += 1
         if self._first is None:
             self._first = now
@@ -420,7 +431,8 @@ def run_live(spec: Spec, frames: NewestFrameReader, *, estimator: PoseEstimator 
              voice: Voice | None = None, on_event: Callable[[LiveEvent], None] | None = None,
              record_path=None, video_path=None, mirror: bool | None = None, stats: bool = False,
              labels: str = "words", stall_s: float = 5.0, max_s: float | None = None, coach: Coach | None = None,
-             warm_up: bool = True, pipeline: bool = True) -> LiveResult:
+             warm_up: bool = True, pipeline: bool = True, keep_frames: bool = True,
+             on_frame: Callable[[FrameResult], None] | None = None) -> LiveResult:
     """Coach one live session until the input ends, the person quits (q / Esc / closing the window), Ctrl-C,
     or the camera stops delivering frames for `stall_s`. Always returns the session's report.
 
@@ -430,6 +442,9 @@ def run_live(spec: Spec, frames: NewestFrameReader, *, estimator: PoseEstimator 
     `mirror` flips the picture like a mirror; by default a camera's only (a file's captions must not read
     backwards). `stats` shows the developer figures (FPS, time per stage, the source's clock). `labels`:
     "words" ("hips 14 deg low") or "measures" (the measure names, for a coach).
+    `keep_frames=False` keeps no per-frame results (the report's `frames` is empty; memory stays flat over
+    hours): `on_frame` gets each one as the report has it, its state settled (up to `SHOWN_S` after it was
+    judged; e.g. into a `report.stream.FrameSpool` for the JSON).
     """
     info = frames.info
     est = estimator
@@ -438,7 +453,7 @@ def run_live(spec: Spec, frames: NewestFrameReader, *, estimator: PoseEstimator 
         est = create_estimator(model, model_complexity)
         own_estimator = True
     est_name = est.name if est is not None else "recording"
-    sessions = [Session(spec, info, est_name)]
+    sessions = [Session(spec, info, est_name, keep_frames=keep_frames, on_final=on_frame)]
     reset_in_set: list[bool] = []
     coach = coach or Coach(spec)
     guide = FramingGuide(info.width, info.height)
@@ -563,7 +578,7 @@ def run_live(spec: Spec, frames: NewestFrameReader, *, estimator: PoseEstimator 
                 recorder.write(pose)
             if writer is not None and frame is not None:
                 writer.add(frame.image, frame.t_s)
-            stats.frame_latency_ms.append((clock() - arrival.arrived_s) * 1000.0)
+            _append_bounded(stats.frame_latency_ms, (clock() - arrival.arrived_s) * 1000.0)
             stats.add({"wait": t_b - t_a, "pose": pose_s, "judge": t_d - t_c, "draw": t_e - t_d,
                        "show": t_f - t_e}, clock())
             if key in KEY_QUIT:
@@ -577,7 +592,7 @@ def run_live(spec: Spec, frames: NewestFrameReader, *, estimator: PoseEstimator 
                     display.show(_paused(last_image))
             elif key in KEY_RESET:
                 reset_in_set.append(sessions[-1].evaluator.in_position)
-                sessions.append(Session(spec, info, est_name))
+                sessions.append(Session(spec, info, est_name, keep_frames=keep_frames, on_final=on_frame))
                 guide.reset()
                 tell([coach.reset(pose.t_s)])
             if max_s is not None and pose.t_s >= max_s:
@@ -696,7 +711,9 @@ def merge_reports(spec: Spec, reports: list[Report], reset_in_set: list[bool] | 
         fault_s=fault_s, target_s=last.summary.target_s, best_hold_s=r3(max((h.good_s for h in holds), default=0.0)),
         rep_faults=rep_faults, state_s=state_s)
     summary.grade, summary.verdict, summary.fix_first = verdict_of(spec, summary)
-    source = last.source.model_copy(update={"frames": len(frames)})
+    # Counted, not len(frames): a session that streamed its frames to the report keeps none.
+    source = last.source.model_copy(update={"frames": sum(r.source.frames for r in reports),
+                                            "detected_frames": sum(r.source.detected_frames or 0 for r in reports)})
     return Report(exercise=last.exercise, source=source, frames=frames, cues=cues, holds=holds, reps=reps,
                   sets=sets, summary=summary, partial=last.partial)
 
@@ -707,7 +724,7 @@ def summary_lines(result: LiveResult, spec: Spec) -> list[str]:
     lines = [f"Session summary: {spec.title}, {len(r.sets)} set{'s' if len(r.sets) != 1 else ''} "
              f"({result.ended_by})"]
     if not r.sets:
-        lines.append("  No set: the person was never in position" if r.frames else "  No frames were judged")
+        lines.append("  No set: the person was never in position" if r.source.frames else "  No frames were judged")
     prev_end = None
     for i, s in enumerate(r.sets, 1):
         if prev_end is not None:

@@ -19,6 +19,7 @@ from posecheck.report.model import (
     Summary,
     r3,
 )
+from posecheck.report.stream import frame_dict
 
 __all__ = ["build_report", "verdict_of", "view_advice"]
 
@@ -34,18 +35,17 @@ def build_report(session: Session, partial: bool = False) -> Report:
     ev = session.evaluator
     spec, info = session.spec, session.info
     n = session.n_frames
-    last_t = session.frames[-1].t_s if session.frames else (session._prev_t or 0.0)
+    last_t = session._prev_t or 0.0
     # Frame i covers [t_i, t_i + 1/fps); a still image has no duration. A part of a video (clip.mp4@3-9) lasts
     # from its first frame, not from the video's start.
-    first_t = session.frames[0].t_s if session.frames and "@" in info.path else 0.0
+    first_t = session.first.t_s if session.first is not None and "@" in info.path else 0.0
     duration = 0.0 if n == 0 or info.kind == "image" else \
         last_t - first_t + (0.0 if info.kind == "camera" else 1.0 / info.fps)
     source = SourceMeta(path=info.path, width=info.width, height=info.height, fps=round(info.fps, 4),
-                        frames=n, duration_s=round(duration, 3), kind=info.kind, estimator=session.estimator)
-    frames = [FrameRecord.model_construct(
-        t_s=round(f.t_s, 4), detected=f.detected, side=f.side, state=f.state, faults=list(f.faults),
-        angles_deg={k: (None if v != v else round(v, 1)) for k, v in f.angles.items()})
-        for f in session.frames]
+                        frames=n, duration_s=round(duration, 3), kind=info.kind, estimator=session.estimator,
+                        detected_frames=session.n_detected)
+    # Empty when the session did not keep its frames (they were streamed to the outputs as judged).
+    frames = [FrameRecord.model_construct(**frame_dict(f)) for f in session.frames]
     holds = [HoldOut(start_s=r3(h.start_s), end_s=r3(h.end_s), good_s=r3(h.good_s)) for h in ev.holds]
     reps = [RepOut(start_s=r3(r.start_s), end_s=r3(r.end_s), good=r.good, faults=r.faults,
                    peak_deg=r3(r.peak_deg), top_s=r3(r.top_s)) for r in ev.reps]
@@ -66,8 +66,8 @@ def build_report(session: Session, partial: bool = False) -> Report:
         state_s={k: r3(v) for k, v in session.state_s.items()})
     if _rarely_judged(summary):
         summary.camera_advice = session.camera_advice()
-    if info.kind == "image" and session.frames:
-        summary.grade, summary.verdict, summary.fix_first = _photo_verdict(spec, session.frames[0],
+    if info.kind == "image" and session.first is not None:
+        summary.grade, summary.verdict, summary.fix_first = _photo_verdict(spec, session.first,
                                                                            summary.camera_advice)
     else:
         summary.grade, summary.verdict, summary.fix_first = verdict_of(spec, summary)

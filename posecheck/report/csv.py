@@ -14,7 +14,7 @@ from posecheck.core.geometry import MEASURES
 from posecheck.io.atomic import atomic_write
 from posecheck.report.model import Report
 
-__all__ = ["CSV_COLUMNS", "MEASURE_COLUMNS", "measure_column", "write_csv"]
+__all__ = ["CSV_COLUMNS", "MEASURE_COLUMNS", "measure_column", "csv_row", "write_csv"]
 
 
 def measure_column(measure: str) -> str:
@@ -26,6 +26,12 @@ MEASURE_COLUMNS = tuple(measure_column(m) for m in MEASURES)
 CSV_COLUMNS = ("frame", "t_s", "state", "faults", "detected", "side", *MEASURE_COLUMNS)
 
 
+def csv_row(i: int, t_s: float, state: str, faults, detected: bool, side, angles: dict) -> list:
+    """One frame's CSV row (the same for a finished report and for one written while scoring)."""
+    return [i, f"{t_s:.4f}", state, ";".join(faults), int(detected), side or "",
+            *("" if angles.get(m) is None else f"{angles[m]:.1f}" for m in MEASURES)]
+
+
 def write_csv(report: Report, path: str | os.PathLike) -> None:
     """One row per frame: frame index, time, state, faults (';'-separated), and every measure in degrees
     (empty when unknown)."""
@@ -33,6 +39,4 @@ def write_csv(report: Report, path: str | os.PathLike) -> None:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(CSV_COLUMNS)
         for i, fr in enumerate(report.frames):
-            angles = fr.angles_deg
-            w.writerow([i, f"{fr.t_s:.4f}", fr.state, ";".join(fr.faults), int(fr.detected), fr.side or "",
-                        *("" if angles.get(m) is None else f"{angles[m]:.1f}" for m in MEASURES)])
+            w.writerow(csv_row(i, fr.t_s, fr.state, fr.faults, fr.detected, fr.side, fr.angles_deg))

@@ -45,6 +45,11 @@ class SourceMeta(_M):
     duration_s: float
     kind: SourceKind = "video"
     estimator: str = ""
+    detected_frames: Optional[int] = None  # frames with a person in them
+    # When the model skipped frames while the body was still (the poses between interpolated): how many it
+    # saw, and which, as runs [first, last, step] of frame indices. None: it saw every frame.
+    model_frames: Optional[int] = None
+    model_saw: Optional[list[list[int]]] = None
 
 
 class FrameRecord(_M):

@@ -29,6 +29,9 @@ def summary_text(report: Report, titles: dict[str, str] | None = None, spec: Spe
              f"{src.width}x{src.height} @ {src.fps:g} fps)" + ("  [PARTIAL: interrupted]" if report.partial else "")]
     if s.verdict:
         lines.append(f"Verdict: {s.verdict}")
+    if src.model_frames is not None and src.model_frames < src.frames:
+        lines.append(f"Pose model run on {src.model_frames} of {src.frames} frames (the body was still in between: "
+                     "poses interpolated; --every-frame for all)")
     if s.camera_advice and s.grade != "not_judged":
         # Judged, but little: the rest of the time the camera saw this (the not-judged verdict says it already).
         lines.append(f"Judged only part of the time; the camera's advice: {s.camera_advice}")

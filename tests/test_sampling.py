@@ -1,0 +1,108 @@
+"""The model skips frames only while the body is still; the frames between get interpolated poses."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+from synth import H, W, plank_points, pose_from_points
+
+from posecheck.core.landmarks import Pose
+from posecheck.io.frames import Frame
+from posecheck.io.sampling import Prefetch, Sampling, SeenFrames, estimate_sampled, interpolate, is_still
+
+FPS = 30.0
+
+
+def _frames(n: int):
+    return [Frame(np.zeros((2, 2, 3), np.uint8), i / FPS, i) for i in range(n)]
+
+
+def _run(poses_at, n: int, sampling: Sampling = Sampling()):
+    """Feed n frames; the fake model returns poses_at(t); returns (pairs, frame indices the model saw)."""
+    calls: list[int] = []
+
+    def estimate(frame: Frame) -> Pose:
+        calls.append(frame.index)
+        p = poses_at(frame.t_s)
+        return Pose(frame.t_s, p.xyz, p.visibility)
+
+    seen = SeenFrames()
+    pairs = list(estimate_sampled(_frames(n), estimate, FPS, W, H, sampling, seen))
+    return pairs, calls, seen
+
+
+def test_a_still_body_is_seen_every_fourth_frame_and_every_frame_still_gets_a_pose():
+    still = pose_from_points(0.0, plank_points())
+    pairs, calls, seen = _run(lambda t: still, 41)
+    assert [f.index for f, _ in pairs] == list(range(41))
+    assert [p.t_s for _, p in pairs] == [f.t_s for f, _ in pairs]
+    assert calls == [0, 1] + list(range(5, 41, 4)) + [40]
+    assert seen.count == len(calls)
+    assert seen.to_list() == [[0, 1, 1], [5, 37, 4], [40, 40, 1]]
+
+
+def test_a_moving_body_is_seen_on_every_frame():
+    # The hips sink 4 deg a frame (several px): more than the still threshold from one frame to the next.
+    pairs, calls, _ = _run(lambda t: pose_from_points(t, plank_points(sag_deg=t * 120)), 30)
+    assert calls == list(range(30))
+
+
+def test_the_model_sees_every_frame_again_once_the_body_moves():
+    def at(t):
+        return pose_from_points(t, plank_points(sag_deg=0.0 if t < 0.5 else min((t - 0.5) * 120, 40)))
+    _, calls, _ = _run(at, 45)
+    # Moving from frame 15 to frame 25: seen on every frame from at most one gap after it starts.
+    assert set(range(19, 26)) <= set(calls)
+    assert calls[-3:] == [38, 42, 44]  # still again: every fourth frame, and the last one
+
+
+def test_the_last_frame_is_always_seen_by_the_model():
+    still = pose_from_points(0.0, plank_points())
+    for n in range(3, 12):
+        _, calls, _ = _run(lambda t: still, n)
+        assert calls[-1] == n - 1
+
+
+def test_interpolated_poses_lie_between_the_seen_ones():
+    a = pose_from_points(0.0, plank_points())
+    b = Pose(0.1, a.xyz + 0.01, a.visibility)
+    mid = interpolate(a, b, 0.05)
+    assert mid.t_s == 0.05
+    np.testing.assert_allclose(mid.xyz, a.xyz + 0.005)
+    gone = Pose.absent(0.1)
+    assert interpolate(a, gone, 0.02).detected and not interpolate(a, gone, 0.08).detected
+
+
+def test_nobody_in_view_is_never_still():
+    a = pose_from_points(0.0, plank_points())
+    assert not is_still(a, Pose.absent(0.1), W, H, Sampling())
+    assert is_still(a, Pose(0.1, a.xyz, a.visibility), W, H, Sampling())
+
+
+def test_seen_frames_are_kept_as_runs():
+    s = SeenFrames()
+    for i in [0, 1, 2, 6, 10, 14, 15, 19]:
+        s.add(i)
+    assert s.to_list() == [[0, 2, 1], [6, 14, 4], [15, 19, 4]]
+    assert s.count == 8
+
+
+def test_prefetch_yields_everything_in_order_and_raises_the_sources_error():
+    assert list(Prefetch(range(100), depth=3)) == list(range(100))
+
+    def broken():
+        yield 1
+        raise ValueError("bad frame")
+
+    with pytest.raises(ValueError, match="bad frame"):
+        list(Prefetch(broken()))
+
+
+def test_closing_prefetch_early_stops_its_thread():
+    p = Prefetch(iter(range(10_000)), depth=2)
+    it = iter(p)
+    assert next(it) == 0
+    p.close()
+    assert not any(t.name == "posecheck-decode" and t.is_alive() for t in threading.enumerate())
