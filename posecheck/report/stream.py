@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from posecheck.core.evaluation import FrameResult
-from posecheck.io.atomic import AtomicPath, atomic_write
+from posecheck.io.atomic import AtomicPath, atomic_write, write_failure
 from posecheck.report.csv import CSV_COLUMNS, csv_row
 from posecheck.report.model import FrameRecord, Report
 
@@ -38,23 +38,36 @@ class FrameSpool:
     """Frame records as JSON text in an anonymous temp file (gone when closed, even after a crash)."""
 
     def __init__(self, beside: str | os.PathLike):
+        self._target = beside
         parent = Path(beside).parent
-        self._f = tempfile.TemporaryFile("w+", encoding="utf-8", dir=parent if str(parent) else ".")
+        try:
+            self._f = tempfile.TemporaryFile("w+", encoding="utf-8", dir=parent if str(parent) else ".")
+        except OSError as e:  # a full disk: one line naming the output, as every writer says it
+            raise write_failure(beside, e) from None
         self.count = 0
 
     def write(self, record: dict) -> None:
         # dumps + one write: json.dump writes piece by piece, ~4x slower on a file
         text = json.dumps(record, separators=_SEPARATORS, allow_nan=False)
-        self._f.write("," + text if self.count else text)
+        try:
+            self._f.write("," + text if self.count else text)
+        except OSError as e:
+            raise write_failure(self._target, e) from None
         self.count += 1
 
     def copy_to(self, out) -> None:
-        self._f.flush()
-        self._f.seek(0)
+        try:
+            self._f.flush()
+            self._f.seek(0)
+        except OSError as e:
+            raise write_failure(self._target, e) from None
         shutil.copyfileobj(self._f, out, 1 << 20)
 
     def close(self) -> None:
-        self._f.close()
+        try:
+            self._f.close()
+        except OSError:
+            pass  # a temp file thrown away: a failed flush of it (a full disk) was reported by the write
 
 
 def write_json_streamed(report: Report, spool: FrameSpool, path: str | os.PathLike) -> None:
@@ -77,21 +90,35 @@ class CsvStream:
     """The per-frame CSV written as frames are judged; `close(commit=True)` puts it in place."""
 
     def __init__(self, path: str | os.PathLike):
+        self._path = path
         self._target = AtomicPath(path)
-        self._f = open(self._target.tmp, "w", encoding="utf-8", newline="")
-        self._w = csv.writer(self._f, lineterminator="\n")
-        self._w.writerow(CSV_COLUMNS)
+        try:
+            self._f = open(self._target.tmp, "w", encoding="utf-8", newline="")
+            self._w = csv.writer(self._f, lineterminator="\n")
+            self._w.writerow(CSV_COLUMNS)
+        except OSError as e:
+            self._target.discard()
+            raise write_failure(path, e) from None
         self._i = 0
 
     def write(self, record: dict) -> None:
-        self._w.writerow(csv_row(self._i, record["t_s"], record["state"], record["faults"], record["detected"],
-                                 record["side"], record["angles_deg"]))
+        try:
+            self._w.writerow(csv_row(self._i, record["t_s"], record["state"], record["faults"],
+                                     record["detected"], record["side"], record["angles_deg"]))
+        except OSError as e:
+            raise write_failure(self._path, e) from None
         self._i += 1
 
     def close(self, commit: bool) -> None:
         if self._f.closed:
             return
-        self._f.close()
+        try:
+            self._f.close()
+        except OSError as e:
+            self._target.discard()
+            if commit:
+                raise write_failure(self._path, e) from None
+            return
         if commit:
             self._target.commit()
         else:
