@@ -12,12 +12,14 @@ from typing import Callable, Iterable
 from posecheck.core.cues import Cue, CueScheduler
 from posecheck.core.evaluation import SHOWN_S, Evaluator, FrameResult
 from posecheck.core.events import State
-from posecheck.core.guidance import assess_framing
+from posecheck.core.guidance import Framing, assess_framing
 from posecheck.core.landmarks import Pose, SourceInfo
 from posecheck.core.specs import Spec
 from posecheck.core.timing import frame_dt
 
 __all__ = ["Session", "Step"]
+
+FRAMING_EVERY_S = 0.25  # how often a session not being judged looks at the camera framing
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Session:
         self.framing_s: dict[str, float] = {}
         self.framing_n: dict[str, int] = {}
         self.framing_messages: dict[str, str] = {}
+        self._framing: Framing | None = None
         # Measures the view could not support (core/view.py), in seconds, for the report to say how to place
         # the camera.
         self.view_unknown_s: dict[tuple[str, str], float] = {}
@@ -70,12 +73,15 @@ class Session:
         if self._first_t is None:
             self._first_t = fr.t_s
         if fr.state not in (State.GOOD, State.FAULT):
-            framing = assess_framing(pose, self.info.width, self.info.height)
-            issue = framing.issue or "ok"
+            # The camera advice is a summary: the framing is looked at every FRAMING_EVERY_S of video (it costs
+            # more than the judging itself), and what it found stands for the frames in between.
+            if self._framing is None or fr.t_s - self._framing.t_s >= FRAMING_EVERY_S or fr.t_s < self._framing.t_s:
+                self._framing = assess_framing(pose, self.info.width, self.info.height)
+                if self._framing.message:
+                    self.framing_messages[self._framing.issue or "ok"] = self._framing.message
+            issue = self._framing.issue or "ok"
             self.framing_s[issue] = self.framing_s.get(issue, 0.0) + frame_dt(self._prev_t, fr.t_s)
             self.framing_n[issue] = self.framing_n.get(issue, 0) + 1
-            if framing.message:
-                self.framing_messages[issue] = framing.message
         self._prev_t = fr.t_s
         self.n_frames += 1
         self.n_detected += fr.detected
