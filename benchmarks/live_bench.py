@@ -27,10 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from posecheck.api import score
-from posecheck.errors import PosecheckError
-from posecheck.live.coach import FrameCollector, WindowDisplay, run_live
-from posecheck.io.live_frames import open_live_frames
 from posecheck.core.specs import load_spec
+from posecheck.errors import PosecheckError
+from posecheck.io.live_frames import open_live_frames
+from posecheck.live.display import FrameCollector, WindowDisplay
+from posecheck.live.run import run_live
 
 
 def clips_from_samples() -> list[tuple[Path, str]]:

@@ -53,8 +53,8 @@ def synthesise(path: Path, minutes: float) -> int:
 
 def child_live(rec: Path, out: Path) -> None:
     from posecheck.core.specs import load_spec
-    from posecheck.live.coach import run_live
     from posecheck.io.live_frames import open_live_frames
+    from posecheck.live.run import run_live
     from posecheck.report.stream import FrameSpool, frame_dict, write_json_streamed
 
     t0 = time.perf_counter()

@@ -40,7 +40,7 @@ from posecheck.io.estimators import LegacyPoseEstimator, TasksPoseEstimator
 from posecheck.io.frames import CameraSource, ImageSource, VideoSource
 from posecheck.io.recording import RecordingHeader, RecordingWriter, read_recording
 from posecheck.io.streams import ReplaySource, open_poses
-from posecheck.live.coach import run_live
+from posecheck.live.run import run_live
 from posecheck.report.build import build_report
 from posecheck.report.csv import write_csv
 from posecheck.report.html import write_html

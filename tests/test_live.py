@@ -17,14 +17,10 @@ from posecheck.core.specs import load_spec
 from posecheck.io.frames import Frame
 from posecheck.io.live_frames import NewestFrameReader, open_live_frames
 from posecheck.io.recording import RecordingHeader, RecordingWriter
-from posecheck.live.coach import (
-    Coach,
-    FrameCollector,
-    LiveEvent,
-    format_event,
-    run_live,
-    summary_lines,
-)
+from posecheck.live.coach import Coach, LiveEvent, format_event
+from posecheck.live.display import FrameCollector
+from posecheck.live.run import run_live
+from posecheck.live.summary import summary_lines
 from posecheck.render.annotators import STATE_COLORS
 
 FPS = 30.0
@@ -405,7 +401,7 @@ def test_a_session_that_keeps_no_frames_hands_each_to_on_frame_and_counts_them(s
 
 
 def test_live_figures_per_frame_stay_bounded():
-    from posecheck.live.coach import STATS_KEPT, LiveStats
+    from posecheck.live.stats import STATS_KEPT, LiveStats
     st = LiveStats()
     for i in range(3 * STATS_KEPT):
         st.add({"judge": 0.001 * (i % 7)}, float(i))

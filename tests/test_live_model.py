@@ -15,7 +15,7 @@ from posecheck.api import score
 from posecheck.cli.main import run
 from posecheck.core.specs import load_spec
 from posecheck.io.live_frames import open_live_frames
-from posecheck.live.coach import run_live
+from posecheck.live.run import run_live
 
 pytestmark = pytest.mark.model
 
@@ -30,7 +30,8 @@ needs_sag_clip = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def sag_score():
-    return score(SAG_CLIP, "plank")
+    # Live runs the model on every frame it judges (--no-drop: all of them); score's default skips still frames.
+    return score(SAG_CLIP, "plank", every_frame=True)
 
 
 def events(out, kind):
@@ -80,7 +81,7 @@ def test_on_real_footage_every_frame_judged_live_is_judged_as_score_judges_it(tm
     assert run(["live", "-e", "forearm_plank", "--source", str(REAL_CLIP), "--headless", "--no-voice",
                 "--no-drop", "--json", str(out_json), "--record", str(tmp_path / "l.jsonl"),
                 "--save-video", str(tmp_path / "seen.mp4")]) == 0
-    assert run(["score", str(REAL_CLIP), "-e", "forearm_plank", "--json", str(ref_json)]) == 0
+    assert run(["score", str(REAL_CLIP), "-e", "forearm_plank", "--every-frame", "--json", str(ref_json)]) == 0
     live, ref = json.loads(out_json.read_text()), json.loads(ref_json.read_text())
     for key in ("frames", "cues", "holds", "sets", "summary"):
         assert live[key] == ref[key], key

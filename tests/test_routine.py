@@ -4,18 +4,18 @@ each part; steps never shown are skipped; breathing, the stop key, the safety no
 import json
 
 import pytest
+from routine_clip import BACK_QUICK_CLIPS, concat_recordings, cut_part
 
 import posecheck
 from posecheck.cli.main import run
 from posecheck.errors import RoutineInvalid, RoutineNotFound
 from posecheck.history.db import History
 from posecheck.io.live_frames import open_live_frames
-from posecheck.live.coach import FrameCollector
+from posecheck.live.display import FrameCollector
 from posecheck.routine.breath import BreathPacer
 from posecheck.routine.model import list_routines, load_routine, parse_routine
 from posecheck.routine.safety import NOTICE_NAME
 from posecheck.routine.session import KEY_STOP, STOPPED_ON_PAIN, run_routine
-from routine_clip import BACK_QUICK_CLIPS, concat_recordings, cut_part
 
 EXERCISE = {"cat_cow_a": "cat_cow", "cobra_hold_a": "cobra", "plank_clean_a": "plank", "bridge_reps_a": "bridge"}
 

@@ -140,7 +140,7 @@ def test_the_live_loop_speaks_the_sag_cue(tmp_path):
 
     from posecheck.core.specs import load_spec
     from posecheck.io.live_frames import open_live_frames
-    from posecheck.live.coach import run_live
+    from posecheck.live.run import run_live
     rec = write_recording(tmp_path / "r.jsonl", sag_plank, 8.0)
     voice = Voice(EspeakEngine(audio=False))
     # As fast as the camera, not faster: the voice speaks in real time, and a replay judged in a blink would race it.

@@ -15,13 +15,10 @@ from posecheck.history.db import History, now_iso, record_from_report
 from posecheck.io.atomic import check_not_input, check_writable
 from posecheck.io.estimators import create_estimator
 from posecheck.io.live_frames import open_live_frames
-from posecheck.live.coach import (
-    WindowDisplay,
-    format_event,
-    recognise_live,
-    run_live,
-    summary_lines,
-)
+from posecheck.live.coach import format_event
+from posecheck.live.display import WindowDisplay
+from posecheck.live.run import recognise_live, run_live
+from posecheck.live.summary import summary_lines
 from posecheck.live.voice import open_voice
 from posecheck.report.stream import FrameSpool, frame_dict, write_json_streamed
 

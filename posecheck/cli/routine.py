@@ -9,7 +9,8 @@ from posecheck.errors import PosecheckError
 from posecheck.history.db import History, now_iso
 from posecheck.io.atomic import check_writable
 from posecheck.io.live_frames import open_live_frames
-from posecheck.live.coach import WindowDisplay, format_event
+from posecheck.live.coach import format_event
+from posecheck.live.display import WindowDisplay
 from posecheck.live.voice import open_voice
 from posecheck.routine.model import list_routines, load_routine
 from posecheck.routine.report import history_record, write_routine_json

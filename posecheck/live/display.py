@@ -16,7 +16,7 @@ import numpy as np
 
 from posecheck.errors import PosecheckError
 
-__all__ = ["Display", "WindowDisplay", "FrameCollector", "fit_to_canvas"]
+__all__ = ["Display", "WindowDisplay", "FrameCollector", "fit_to_canvas", "KEY_QUIT", "KEY_PAUSE", "KEY_RESET"]
 
 
 class Display(Protocol):
@@ -135,3 +135,8 @@ class FrameCollector:
 
     def close(self) -> None:
         pass
+
+
+KEY_QUIT = (ord("q"), ord("Q"), 27)  # q, Esc
+KEY_PAUSE = (ord(" "),)
+KEY_RESET = (ord("r"), ord("R"))

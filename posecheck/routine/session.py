@@ -22,7 +22,8 @@ from posecheck.core.landmarks import Pose
 from posecheck.io.estimators import PoseEstimator, create_estimator
 from posecheck.io.frames import Frame
 from posecheck.io.live_frames import NewestFrameReader
-from posecheck.live.coach import KEY_PAUSE, KEY_QUIT, Display, LiveEvent, _spoken
+from posecheck.live.coach import LiveEvent, _spoken
+from posecheck.live.display import KEY_PAUSE, KEY_QUIT, Display
 from posecheck.live.voice import Voice
 from posecheck.render.annotators import Overlay
 from posecheck.routine.model import LoadedRoutine
