@@ -48,6 +48,8 @@ from posecheck.report.model import Report, load_report, write_json
 from posecheck.report.text import summary_text
 from posecheck.tuning.scaffold import scaffold_spec
 from posecheck.tuning.tune import load_material
+import logging
+
 from posecheck.version import __version__
 
 __all__ = [
@@ -61,3 +63,7 @@ __all__ = [
     "run_live", "detect_poses", "detect_stream", "score_folder", "write_html", "write_csv",
     "load_material", "scaffold_spec", "evaluate_clip", "evaluate_folder",
 ]
+
+# The library's messages go through logging ("posecheck.*" loggers); a program shows them by configuring logging.
+# Without that, nothing is printed (no last-resort output): the CLI says the same things in its own words.
+logging.getLogger("posecheck").addHandler(logging.NullHandler())

@@ -46,3 +46,22 @@ def test_importing_and_loading_a_spec_changes_no_process_wide_stream():
     """)
     proc = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_what_the_user_should_know_about_a_file_reaches_a_programs_logging(tmp_path, caplog):
+    import logging
+
+    from corpus import make_corpus
+
+    from posecheck.io.frames import open_frames
+
+    damaged = make_corpus(tmp_path, CLIP, seconds=2.0)["ends_early"]
+    with caplog.at_level(logging.WARNING, logger="posecheck"):
+        src = open_frames(damaged)
+        try:
+            n = sum(1 for _ in src)
+        finally:
+            src.close()
+    assert n > 0
+    said = [r.getMessage() for r in caplog.records if r.name.startswith("posecheck")]
+    assert any(str(damaged) in m and "read" in m for m in said), said

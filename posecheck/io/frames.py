@@ -7,6 +7,8 @@ Time comes from the source: container timestamps, else frame index / fps; only a
 
 from __future__ import annotations
 
+import logging
+
 import math
 import os
 import time
@@ -19,6 +21,7 @@ import numpy as np
 from posecheck.core.landmarks import SourceInfo
 from posecheck.errors import SourceOpenError
 
+log = logging.getLogger(__name__)  # messages for a program using posecheck; the CLI prints the report's
 __all__ = ["Frame", "SourceInfo", "VideoSource", "ImageSource", "CameraSource", "open_frames", "IMAGE_SUFFIXES",
            "frames_read_warning"]
 
@@ -91,6 +94,11 @@ class VideoSource:
     `warnings` collects what the user should know about the file (an impossible frame rate in its header,
     fewer frames than announced); complete once the frames have been read to the end."""
 
+    def _warn(self, text: str) -> None:
+        """Something the user should know about the file: kept for the report, and logged for a program."""
+        self.warnings.append(text)
+        log.warning("%s: %s", self.path, text)
+
     def __init__(self, path: str | os.PathLike):
         cv2 = _cv2()
         self.path = Path(path)
@@ -117,7 +125,7 @@ class VideoSource:
             # The container's timestamps are counted in that impossible rate too (a 1e9 fps header puts a
             # minute of video in 60 microseconds), so the frames are timed by their index instead.
             said = header_fps if header_fps == 0.0 else fps
-            self.warnings.append(f"the video's header gives an impossible frame rate ({said:g} fps); its frames "
+            self._warn(f"the video's header gives an impossible frame rate ({said:g} fps); its frames "
                                  f"are timed at {DEFAULT_FPS:g} fps instead")
             fps, self._frame_clock = DEFAULT_FPS, True
         count = int(self._cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
@@ -145,7 +153,7 @@ class VideoSource:
                 image = None
         warning = frames_read_warning(index, self.info.frames)
         if warning:
-            self.warnings.append(warning)
+            self._warn(warning)
 
     def close(self) -> None:
         self._cap.release()
