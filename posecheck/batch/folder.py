@@ -123,12 +123,9 @@ def score_one(path: str | os.PathLike, exercise: str, out_dir: str | os.PathLike
         good_reps=s.good_reps, main_fault=_main_fault(s), verdict=s.verdict)
 
 
-def score_folder(folder: str | os.PathLike, exercise: str, out_dir: str | os.PathLike, *, jobs: int = 1,
-                 model=None, model_complexity: int = 1, specs_dirs=None,
-                 on_result: Callable[[FileResult, int, int], None] | None = None,
-                 every_frame: bool = False) -> list[FileResult]:
-    """Score every input of `folder` (see `find_inputs`) with `jobs` processes; results in input order.
-    `on_result(result, done, total)` is called as each file finishes."""
+def prepare_folder(folder: str | os.PathLike, out_dir: str | os.PathLike) -> tuple[list[Path], Path, dict[Path, str]]:
+    """The inputs of `folder`, the output folder (made) and each input's report name, after refusing, before any
+    work, a run that would write over one of its inputs (a folder scored into itself). Every engine starts here."""
     inputs = find_inputs(folder)
     if not inputs:
         raise SourceOpenError(f"{folder}: no videos, photos or landmark recordings (.jsonl) in this folder")
@@ -137,9 +134,18 @@ def score_folder(folder: str | os.PathLike, exercise: str, out_dir: str | os.Pat
         raise SourceOpenError(f"{out} is a file; give a folder for the reports with --out")
     out.mkdir(parents=True, exist_ok=True)
     names = output_names(inputs)
-    # A folder scored into itself must not overwrite a recording named like a report (before any work).
     check_not_input([out / f"{names[p]}.{ext}" for p in inputs for ext in ("json", "html")]
                     + [out / "summary.csv"], inputs)
+    return inputs, out, names
+
+
+def score_folder(folder: str | os.PathLike, exercise: str, out_dir: str | os.PathLike, *, jobs: int = 1,
+                 model=None, model_complexity: int = 1, specs_dirs=None,
+                 on_result: Callable[[FileResult, int, int], None] | None = None,
+                 every_frame: bool = False) -> list[FileResult]:
+    """Score every input of `folder` (see `find_inputs`) with `jobs` processes; results in input order.
+    `on_result(result, done, total)` is called as each file finishes."""
+    inputs, out, names = prepare_folder(folder, out_dir)
     kwargs = dict(model=model, model_complexity=model_complexity,
                   specs_dirs=list(specs_dirs) if specs_dirs else None, every_frame=every_frame)
     results: dict[Path, FileResult] = {}

@@ -15,8 +15,8 @@ import os
 from pathlib import Path
 from typing import Callable
 
-from posecheck.batch.folder import FileResult, find_inputs, output_names, score_one
-from posecheck.errors import PosecheckError, SourceOpenError
+from posecheck.batch.folder import prepare_folder, FileResult, score_one
+from posecheck.errors import PosecheckError
 from posecheck.io.estimators import create_estimator
 from posecheck.io.frames import IMAGE_SUFFIXES
 
@@ -74,14 +74,7 @@ def score_folder_ray(folder: str | os.PathLike, exercise: str, out_dir: str | os
         import ray
     except ImportError:
         raise PosecheckError(RAY_HELP) from None
-    inputs = find_inputs(folder)
-    if not inputs:
-        raise SourceOpenError(f"{folder}: no videos or landmark recordings (.jsonl) in this folder")
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise SourceOpenError(f"{out} is a file; give a folder for the reports with --out")
-    out.mkdir(parents=True, exist_ok=True)
-    names = output_names(inputs)
+    inputs, out, names = prepare_folder(folder, out_dir)
     started = False
     if not ray.is_initialized():
         if os.environ.get("RAY_ADDRESS"):
