@@ -19,10 +19,12 @@ from posecheck.core.events import (
     State,
 )
 from posecheck.core.specs import Spec
+from posecheck.core.view import ViewReason
 
 __all__ = ["STATE_WORDS", "state_word", "fault_words", "rep_text", "set_started_text", "set_ended_text",
            "hold_target_text", "event_text", "spoken", "seconds_spoken", "verdict",
-           "not_judged_verdict", "photo_verdict", "measure_phrase", "MEASURE_WORDS", "LABEL_STYLES"]
+           "not_judged_verdict", "photo_verdict", "view_reason_text", "VIEW_REASON_WORDS", "measure_phrase",
+           "MEASURE_WORDS", "LABEL_STYLES"]
 
 STATE_WORDS: dict[State, str] = {
     State.GOOD: "good form",
@@ -114,22 +116,41 @@ def _camera(advice: str | None) -> str:
     return f"; the camera's advice: {advice[0].lower()}{advice[1:]}" if advice else ""
 
 
-def not_judged_verdict(spec: Spec, ever_in_setup: bool, camera_advice: str | None = None) -> str:
-    """Why nothing was judged, with the camera guidance `live` would have given ("turn sideways ...")."""
+# Why the view kept a measure from being judged (core/view.py's reasons), as a person reads it.
+VIEW_REASON_WORDS: dict[ViewReason, str] = {
+    ViewReason.TURNED: "the body is turned away from a side view",
+    ViewReason.FORESHORTENED: "a limb points toward the camera",
+}
+
+
+def view_reason_text(reason: ViewReason | str) -> str:
+    return VIEW_REASON_WORDS.get(ViewReason(reason), str(reason))
+
+
+def not_judged_verdict(spec: Spec, ever_in_setup: bool, camera_advice: str | None = None,
+                       view_reason: ViewReason | str | None = None) -> str:
+    """Why nothing was judged, with the camera guidance `live` would have given ("turn sideways ..."); with
+    `view_reason`, the view kept what decides the verdict from being judged (the body turned...)."""
     if ever_in_setup:
         return f"not recognised as {spec.title.lower()}: the person was never in position" + _camera(camera_advice)
+    if view_reason is not None:
+        return f"no person was judged: {view_reason_text(view_reason)}" + _camera(camera_advice)
     return "no person was judged (nobody in view, or not enough of the body visible)" + _camera(camera_advice)
 
 
-def photo_verdict(state: State, spec: Spec, cues: list[str] | None = None, camera_advice: str | None = None) -> str:
-    """A photo's verdict; a fault's says what to do (its cue), a photo not judged what the camera saw."""
+def photo_verdict(state: State, spec: Spec, cues: list[str] | None = None, camera_advice: str | None = None,
+                  view_reason: ViewReason | str | None = None) -> str:
+    """A photo's verdict; a fault's says what to do (its cue), a photo not judged what the camera saw
+    (`view_reason`: why the view kept the verdict unknown, e.g. the body turned away from a side view)."""
     if State(state) == State.FAULT and cues:
         return "Form needs work (one photo): " + "; ".join(cues)
+    unknown = f"cannot judge: {view_reason_text(view_reason)}" if view_reason is not None else \
+        "cannot judge: not enough of the body is visible"
     return {
         State.GOOD: f"Good form (one photo of a {spec.title.lower()})",
         State.FAULT: "Form needs work (one photo)",
         State.SETUP: f"not recognised as {spec.title.lower()}: the person is not in position",
-        State.UNKNOWN: "cannot judge: not enough of the body is visible",
+        State.UNKNOWN: unknown,
     }.get(State(state), "no person in the photo") + _camera(camera_advice)
 
 

@@ -16,6 +16,7 @@ from posecheck.core.guidance import Framing, assess_framing
 from posecheck.core.landmarks import Pose, SourceInfo
 from posecheck.core.specs import Spec
 from posecheck.core.timing import frame_dt
+from posecheck.core.view import ViewReason
 
 __all__ = ["Session", "Step"]
 
@@ -54,7 +55,7 @@ class Session:
         self._framing: Framing | None = None
         # Measures the view could not support (core/view.py), in seconds, for the report to say how to place
         # the camera.
-        self.view_unknown_s: dict[tuple[str, str], float] = {}
+        self.view_unknown_s: dict[tuple[str, ViewReason], float] = {}
         self._judged = {r.measure for r in spec.position.require} | {c.measure for c in spec.checks}
         self.n_detected = 0
         self.first: FrameResult | None = None  # a photo's verdict is its one frame's state
@@ -142,6 +143,14 @@ class Session:
             return None
         issue, amount = max(issues.items(), key=lambda kv: kv[1])
         return self.framing_messages.get(issue) if amount >= min_share * total else None
+
+    def view_reason(self) -> ViewReason | None:
+        """Why the view kept the measures this spec judges unknown longest (core/view.py), or None when it
+        never did."""
+        by_reason: dict[ViewReason, float] = {}
+        for (_, why), sec in self.view_unknown_s.items():
+            by_reason[ViewReason(why)] = max(by_reason.get(ViewReason(why), 0.0), sec)
+        return max(by_reason, key=lambda k: by_reason[k]) if by_reason else None
 
     def finish(self) -> "Session":
         """Close what is open at the end of the input (a hold, a set being left)."""

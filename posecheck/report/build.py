@@ -7,6 +7,7 @@ from posecheck.core.evaluation import FrameResult
 from posecheck.core.events import State
 from posecheck.core.session import Session
 from posecheck.core.specs import Spec
+from posecheck.core.view import ViewReason
 from posecheck.report.model import (
     CueRecord,
     FrameRecord,
@@ -25,7 +26,6 @@ __all__ = ["build_report", "verdict_of", "view_advice"]
 
 # What to do about a view that kept measures from being judged (core/view.py reasons).
 VIEW_ADVICE = "Place the camera square to your side, level with your body"
-REASON_TEXT = {"turned": "the body is turned away from a side view", "foreshortened": "a limb points toward the camera"}
 MIN_ADVICE_S = 0.5  # shorter trouble is not worth a sentence (a person turning round, a glitch)
 
 
@@ -68,9 +68,10 @@ def build_report(session: Session, partial: bool = False) -> Report:
         summary.camera_advice = session.camera_advice()
     if info.kind == "image" and session.first is not None:
         summary.grade, summary.verdict, summary.fix_first = _photo_verdict(spec, session.first,
-                                                                           summary.camera_advice)
+                                                                           summary.camera_advice,
+                                                                           session.view_reason())
     else:
-        summary.grade, summary.verdict, summary.fix_first = verdict_of(spec, summary)
+        summary.grade, summary.verdict, summary.fix_first = verdict_of(spec, summary, session.view_reason())
     summary.view_advice = view_advice(session)
     cues = [CueRecord(t_s=r3(c.t_s), fault=c.fault, text=c.text, severity=c.severity) for c in session.said]
     return Report(exercise=spec.name, source=source, frames=frames, cues=cues, holds=holds, reps=reps,
@@ -86,14 +87,18 @@ def _rarely_judged(s: Summary) -> bool:
     return judged <= 0 or judged < RARELY_JUDGED_SHARE * (judged + waiting)
 
 
-def _photo_verdict(spec: Spec, frame: FrameResult, camera_advice: str | None) -> tuple[Grade, str, list[str]]:
-    """A still image has no durations: its verdict is its one frame's state, with the cue when it is a fault."""
+def _photo_verdict(spec: Spec, frame: FrameResult, camera_advice: str | None,
+                   view_reason: ViewReason | None = None) -> tuple[Grade, str, list[str]]:
+    """A still image has no durations: its verdict is its one frame's state, with the cue when it is a fault,
+    and why it is unknown when the view kept the verdict from being judged."""
     cues = [spec.cue_for(f) for f in frame.faults][:3]
     if frame.state == State.GOOD:
         return Grade.GOOD, words.photo_verdict(frame.state, spec), []
     if frame.state == State.FAULT:
         return Grade.NEEDS_WORK, words.photo_verdict(frame.state, spec, cues), cues
-    return Grade.NOT_JUDGED, words.photo_verdict(frame.state, spec, camera_advice=camera_advice), []
+    why = view_reason if frame.state == State.UNKNOWN else None
+    return Grade.NOT_JUDGED, words.photo_verdict(frame.state, spec, camera_advice=camera_advice,
+                                                 view_reason=why), []
 
 
 def _grade(s: Summary) -> Grade:
@@ -121,12 +126,13 @@ def _fix_first(spec: Spec, s: Summary) -> list[str]:
     return fixes[:3]
 
 
-def verdict_of(spec: Spec, s: Summary) -> tuple[Grade, str, list[str]]:
-    """The grade, a plain-language verdict and the faults to fix first."""
+def verdict_of(spec: Spec, s: Summary, view_reason: ViewReason | None = None) -> tuple[Grade, str, list[str]]:
+    """The grade, a plain-language verdict and the faults to fix first (`view_reason`: why the view kept
+    measures unknown, if it did: said when nothing was judged)."""
     grade = _grade(s)
     if grade == Grade.NOT_JUDGED:
         return grade, words.not_judged_verdict(spec, ever_in_setup=s.state_s.get(State.SETUP, 0.0) > 0,
-                                               camera_advice=s.camera_advice), []
+                                               camera_advice=s.camera_advice, view_reason=view_reason), []
     return grade, words.verdict(grade, spec, s.good_hold_s, s.best_hold_s, s.good_reps, s.reps), _fix_first(spec, s)
 
 
@@ -145,5 +151,5 @@ def view_advice(session: Session) -> list[str]:
             names = ", ".join(sorted(measures, key=lambda m: -measures[m]))
             when = "" if image else f" for {sec:.1f} s ({100 * min(sec / seen, 1.0):.0f}% of the time)"
             out.append(f"{VIEW_ADVICE}: {names} could not be judged{when} because "
-                       f"{REASON_TEXT.get(why, why)}")
+                       f"{words.view_reason_text(why)}")
     return out
