@@ -157,13 +157,15 @@ def test_a_jerky_bridge_rep_is_flagged_too_fast():
     assert "moving_too_fast" in [c.fault for c in rep.cues]
 
 
-def _cat_cow(cycles, half_s):
+def _cat_cow(cycles, half_s, offset_deg=0.0):
+    """`offset_deg`: the whole head measure moved, as on a real face (real heads read 20-32 deg lower than the
+    renders' at rest: benchmarks/results/real.md)."""
     def head(t):
         if t < 1.0:
-            return 10.0
+            return 10.0 + offset_deg
         phase = ((t - 1.0) / (2 * half_s)) % 1.0
         # cosine swing between cat (+50) and cow (-20), starting neutral-ish toward cat
-        return 15.0 + 35.0 * math.sin(2 * math.pi * phase)
+        return 15.0 + offset_deg + 35.0 * math.sin(2 * math.pi * phase)
     return (lambda t: quadruped_points(head(t))), 1.0 + cycles * 2 * half_s + 0.5
 
 
@@ -172,6 +174,26 @@ def test_cat_cow_counts_one_cat_plus_one_cow_as_one_rep():
     rep = build_report(run("cat_cow", sequence(FPS, end, pts, noise_px=0.5)))
     assert rep.summary.reps == 4 and rep.summary.good_reps == 4
     assert rep.cues == []
+
+
+@pytest.mark.parametrize("offset_deg", [-30.0, -20.0, 12.0])
+def test_cat_cow_reps_count_from_the_persons_own_rest(offset_deg):
+    # A face whose resting head reads far from the renders' (the cat's fixed +32 deg would never be reached at
+    # -30): the same swing from the same rest is the same reps.
+    pts, end = _cat_cow(4, 2.0, offset_deg)
+    rep = build_report(run("cat_cow", sequence(FPS, end, pts, noise_px=0.5)))
+    assert rep.summary.reps == 4 and rep.summary.good_reps == 4
+    fast, end = _cat_cow(4, 0.5, offset_deg)
+    rep = build_report(run("cat_cow", sequence(FPS, end, fast)))
+    assert rep.summary.reps == 4 and rep.summary.good_reps == 0
+
+
+def test_a_head_nod_at_rest_is_not_a_rep():
+    # Small movements around the person's own rest (+-8 deg) are neither cat nor cow.
+    def pts(t):
+        return quadruped_points(-15.0 + (8.0 * math.sin(2 * math.pi * (t - 1.0) / 3.0) if t > 1.0 else 0.0))
+    rep = build_report(run("cat_cow", sequence(FPS, 13.0, pts, noise_px=0.5)))
+    assert rep.summary.reps == 0
 
 
 def test_fast_cat_cow_is_flagged():

@@ -362,6 +362,12 @@ class Evaluator:
         return self._reps.reps if self._reps else []
 
     @property
+    def rep_levels(self) -> tuple[float, float] | None:
+        """The rep measure's two extremes (start, peak) for the current set (cat/cow: relative to the person's
+        own rest, once seen); None without reps or while the rest is still being seen."""
+        return self._reps.levels() if self._reps else None
+
+    @property
     def fault_s(self) -> dict[str, float]:
         return dict(self._fault_s)
 

@@ -148,7 +148,8 @@ class Reps(_Model):
     `out_and_back` (bridge): a rep starts when the measure passes `start_deg` toward `peak_deg` and ends when
     it comes back; it is full if it reached `peak_deg`, else it gets `short_fault`.
     `alternate` (cat/cow): the measure swings between passing `start_deg` (one extreme) and `peak_deg`
-    (the other); one visit to each is one rep.
+    (the other); one visit to each is one rep. With `rest_deg`, both extremes are relative to the person's own
+    resting level: they move by (the level seen as the set begins - `rest_deg`).
     """
 
     measure: str
@@ -159,6 +160,9 @@ class Reps(_Model):
     rest_margin_deg: float | None = Field(
         None, gt=0, description="out_and_back: a rep starts this far beyond the resting level seen in the set "
         "(when that is further than start_deg): bodies differ at rest")
+    rest_deg: float | None = Field(
+        None, description="alternate: the resting level start_deg and peak_deg are set around; both move with "
+        "the person's own resting level, seen as a set begins (bodies and faces read differently at rest)")
     short_fault: str | None = None
     short_cue: str | None = None
     target: int | None = Field(None, gt=0, description="recommended reps per set")
@@ -173,6 +177,8 @@ class Reps(_Model):
             raise ValueError("start_deg and peak_deg must differ")
         if self.short_fault is not None and not self.short_cue:
             raise ValueError("short_fault needs a short_cue")
+        if self.rest_deg is not None and self.mode != "alternate":
+            raise ValueError('rest_deg is for mode = "alternate" (out_and_back has rest_margin_deg)')
         return self
 
 

@@ -296,8 +296,12 @@ class RoutineRunner:
         v = fr.angles.get(r.measure, math.nan)
         if v != v:
             return
-        d = 1.0 if r.peak_deg > r.start_deg else -1.0
-        ext = r.names[0] if d * v < d * r.start_deg else r.names[1] if d * v > d * r.peak_deg else None
+        levels = cur.session.evaluator.rep_levels  # relative to the person's own rest, as the reps count
+        if levels is None:
+            return
+        start, peak = levels
+        d = 1.0 if peak > start else -1.0
+        ext = r.names[0] if d * v < d * start else r.names[1] if d * v > d * peak else None
         if ext is None or ext == self._extreme:
             return
         self._extreme = ext

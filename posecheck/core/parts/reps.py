@@ -5,20 +5,26 @@ level toward the peak and ends when it comes back; with `rest_margin_deg` the st
 person's own resting level, so any clear lift from rest is a rep attempt, however shallow. One that turns back
 or stalls below the peak gets the spec's short fault, said at once. Each lift and each lowering is timed
 (`parts.tempo`).
-`alternate` (cat/cow): the measure swings between two extremes; one visit to each is one rep.
+`alternate` (cat/cow): the measure swings between two extremes; one visit to each is one rep. With `rest_deg`
+the extremes are relative to the person's own resting level: the median of the first `REST_S` of the set (on all
+fours, before the first move), against the spec's `rest_deg`, moves both.
 """
 
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass
 
 from posecheck.core.parts.tempo import TempoJudge
 from posecheck.core.specs import Reps
 
-__all__ = ["RepRecord", "RepCounter", "RepStep", "STALL_S", "STALL_DEG"]
+__all__ = ["RepRecord", "RepCounter", "RepStep", "STALL_S", "STALL_DEG", "REST_S"]
 
 STALL_S, STALL_DEG = 1.0, 1.5  # a rep whose measure gains less than STALL_DEG for STALL_S has stalled
+# alternate with rest_deg: how long the set's start is watched for the person's resting level. The position is
+# entered still (enter_s), and a slow half-move takes ~2 s, so the first 0.5 s is the rest before the first move.
+REST_S = 0.5
 
 
 @dataclass
@@ -63,6 +69,9 @@ class RepCounter:
         self.best_time = 0.0  # when the rep was highest: where its lowering starts from
         self.lift_timed = False
         self.from_rest = False  # this rep's lift was seen from rest
+        self.rest_level: float | None = None  # alternate with rest_deg: the person's resting level in this set
+        self._rest_values: list[float] = []
+        self._rest_from: float | None = None
 
     @property
     def at_top(self) -> bool:
@@ -179,10 +188,34 @@ class RepCounter:
         return rep
 
     # --- alternate ------------------------------------------------------------------------------------
+    def levels(self) -> tuple[float, float] | None:
+        """The two extremes (start, peak) in the measure's units for this set: the spec's, moved with the
+        person's resting level when the spec has `rest_deg`; None while that level is still being seen."""
+        r = self.r
+        if r.mode != "alternate" or r.rest_deg is None:
+            return r.start_deg, r.peak_deg
+        if self.rest_level is None:
+            return None
+        shift = self.rest_level - r.rest_deg
+        return r.start_deg + shift, r.peak_deg + shift
+
+    def _see_rest(self, v: float, t: float) -> None:
+        if self.r.rest_deg is None or self.rest_level is not None:
+            return
+        if self._rest_from is None:
+            self._rest_from = t
+        self._rest_values.append(v)
+        if t - self._rest_from >= REST_S:
+            self.rest_level = statistics.median(self._rest_values)
+
     def _alternate(self, v: float, t: float) -> RepRecord | None:
+        self._see_rest(v, t)
+        levels = self.levels()
+        if levels is None:
+            return None
         r, d = self.r, self.d
         x = d * v
-        ext = "start" if x < d * r.start_deg else "peak" if x > d * r.peak_deg else None
+        ext = "start" if x < d * levels[0] else "peak" if x > d * levels[1] else None
         # Crossing the whole gap between the two extremes is the hysteresis: no extra margin needed.
         if ext is None or ext == self.last_extreme:
             return None
