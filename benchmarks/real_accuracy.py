@@ -3,6 +3,9 @@ which have no exact angles, and the Ngo labelled plank frames.
 
     .venv/bin/python benchmarks/real_accuracy.py [../shared/data/real] [--recordings DIR] [--renders DIR] [--md FILE]
 
+Without `--renders` recordings (the default, .cache/eval, is filled by `posecheck eval`), section 3 falls back to
+the renders' true keypoints and section 4 is left out: pass the recordings to keep the table comparable.
+
 1. Per file of MANIFEST.json (class = the exercise, or "other" for a look-alike): the exercise `--exercise auto`
    recognises; judged as its own exercise, the in-position rate (the share of the time a person is seen that is
    judged: good, fault or unknown), the good rate (good time over in-position time; the exercise files are
@@ -13,6 +16,8 @@ which have no exact angles, and the Ngo labelled plank frames.
 3. The gap between renders and real footage for each key measure: its median over in-position frames of
    correct form, on the rendered clean clips (MediaPipe on the renders: `posecheck eval` recordings in
    --renders, else the true keypoints) and on the real correct clips and photos.
+4. Cat/cow (no real footage at hand): reps on the rendered clips with the head measure moved as real faces read
+   it (benchmarks/cat_cow_rest.py), counted relative to the person's rest and with fixed extremes.
 
 `--recordings DIR` uses DIR/<stem>.jsonl (made with `posecheck record`) for videos instead of running the model.
 """
@@ -29,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import cat_cow_rest  # noqa: E402
 import ngo_accuracy  # noqa: E402
 
 from posecheck.core.detect import detect_poses, load_all_specs  # noqa: E402
@@ -179,10 +185,19 @@ def main() -> int:
             lines.append(f"| {exn} | {meas} | {rm:.1f} |" if rm is not None else f"| {exn} | {meas} | - |")
             lines[-1] += (f" {qm:.1f} ({min(q):.1f}..{max(q):.1f}, {len(q)} files) | {gap} |" if q else " - | - |")
     print("\n".join(lines[-len(KEY) * 4:]), flush=True)
+    if args.renders.is_dir() and any(args.renders.glob("cat_cow_*.jsonl")):
+        cc = cat_cow_rest.table(args.renders)
+        lines += ["", "## 4. Cat/cow reps against a moved rest (no real cat/cow footage)", "",
+                  "Command: `python benchmarks/cat_cow_rest.py --renders EVAL`. Reps got (good) on the rendered "
+                  "clips, the head measure moved by what real faces read against the renders (section 3: -20 "
+                  "on planks, -32 on forearm planks): relative to the person's rest (the spec) / fixed extremes "
+                  "(the renders' levels).", ""] + cc
+        print("\n".join(cc), flush=True)
     with atomic_write(args.md) as f:
         f.write(f"# Real footage ({args.root.name}: third-party, not committed)\n\n"
-                f"Command: `python benchmarks/real_accuracy.py --recordings DIR` (DIR: `posecheck record` of the "
-                f"videos)\n\n" + "\n".join(lines) + "\n")
+                f"Command: `python benchmarks/real_accuracy.py --recordings DIR --renders EVAL` (DIR: "
+                f"`posecheck record` of the videos; EVAL: `posecheck eval --cache EVAL` recordings of "
+                f"sample_videos)\n\n" + "\n".join(lines) + "\n")
     return 0
 
 
