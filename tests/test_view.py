@@ -111,3 +111,18 @@ def test_a_real_cobra_filmed_obliquely_gets_no_fault_cue_and_the_report_says_why
     r = score(f"{OBLIQUE_COBRA}@20-32", "cobra")
     assert r.cues == []
     assert any("pelvis_lift" in a and "turned away from a side view" in a for a in r.summary.view_advice)
+
+
+def test_a_video_never_judged_because_the_body_is_turned_says_so():
+    from posecheck.core.landmarks import Pose, SourceInfo
+    from posecheck.core.session import Session
+    from posecheck.core.specs import load_spec
+    from posecheck.report.build import build_report
+
+    turned = _plank(hips_apart=0.4)
+    session = Session(load_spec("plank"), SourceInfo("clip.mp4", "video", W, H, 30.0, None))
+    for i in range(90):
+        session.step(Pose(t_s=i / 30.0, xyz=turned.xyz, visibility=turned.visibility))
+    s = build_report(session).summary
+    assert s.grade == "not_judged"
+    assert s.verdict.startswith("no person was judged: the body is turned away from a side view")
