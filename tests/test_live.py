@@ -67,7 +67,7 @@ def test_headless_prints_the_sag_cue_at_its_time_and_the_timer_pauses(sag_record
     # Debounce 0.3 s after the sag passes 8 deg (ramp 0 -> 20 over 5.0-5.3 s: 8 deg at 5.12 s).
     assert 5.3 <= t_of(cues[0]) <= 5.7
     states = lines_of(out, "state")
-    paused = [ln for ln in states if "fault (hips_sagging)" in ln]
+    paused = [ln for ln in states if "fault (hips sagging)" in ln]
     assert paused and "timer paused at" in paused[0] and t_of(paused[0]) == t_of(cues[0])
     held_at = float(paused[0].split("timer paused at ")[1].split(" s")[0])
     resumed = [ln for ln in states if "timer running from" in ln and t_of(ln) > t_of(cues[0])]
@@ -75,7 +75,7 @@ def test_headless_prints_the_sag_cue_at_its_time_and_the_timer_pauses(sag_record
     assert float(resumed[0].split("running from ")[1].split(" s")[0]) == pytest.approx(held_at, abs=0.8)
     assert "Set 1 started" in out and "Set 2 started after 3 s of rest" in out
     assert "Session summary: Plank, 2 sets (end of input)" in out
-    assert "hips_sagging: 1.9 s; cued at 5.5 s" in out
+    assert "hips sagging: 1.9 s; cued at 5.5 s" in out
     assert json.loads(out_json.read_text())["schema"] == "posecheck.report/1"
 
 

@@ -50,7 +50,7 @@ def test_headless_cues_the_sag_when_it_happens_and_agrees_with_score(sag_score, 
     cues = events(out, "cue")
     assert cues and cues[0][1] == "Hips are sagging: lift them"
     assert sag["onset_s"] <= cues[0][0] <= sag["full_s"] + 0.6  # at the right moment
-    paused = [(t, s) for t, s in events(out, "state") if s.startswith("fault (hips_sagging)")]
+    paused = [(t, s) for t, s in events(out, "state") if s.startswith("fault (hips sagging)")]
     assert paused and paused[0][0] == cues[0][0] and "timer paused at" in paused[0][1]
     live = json.loads(out_json.read_text())
     assert [(c["t_s"], c["fault"]) for c in live["cues"]] == [(c.t_s, c.fault) for c in sag_score.cues]

@@ -146,7 +146,7 @@ class Coach:
         prev, self._reported_state = self._reported_state, state
         text = state
         if state == "fault":
-            text = f"fault ({', '.join(fr.faults)})"
+            text = f"fault ({words.fault_words(self.spec, fr.faults)})"
         if self.timed and fr.in_position:
             if state == "good":
                 text += f": timer running from {fr.hold_good_s:.1f} s"

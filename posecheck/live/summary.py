@@ -9,6 +9,7 @@ from posecheck.live.coach import LiveEvent
 from posecheck.live.stats import LiveStats
 from posecheck.report.build import verdict_of
 from posecheck.report.model import Report, Summary, r3
+from posecheck.words import fault_words
 
 __all__ = ["LiveResult", "merge_reports", "summary_lines"]
 
@@ -89,7 +90,7 @@ def summary_lines(result: LiveResult, spec: Spec) -> list[str]:
         for fid, sec in sorted(s.fault_s.items(), key=lambda kv: -kv[1]):
             times = [c.t_s for c in r.cues if c.fault == fid and s.start_s - 1e-6 <= c.t_s <= s.end_s + 1e-6]
             said = f"; cued at {', '.join(f'{t:.1f}' for t in times)} s" if times else ""
-            lines.append(f"    {fid}: {sec:.1f} s{said}")
+            lines.append(f"    {fault_words(spec, [fid])}: {sec:.1f} s{said}")
     sm = r.summary
     if sm.verdict:
         lines.append(f"Verdict: {sm.verdict}")
