@@ -149,6 +149,14 @@ def test_every_text_from_the_input_is_escaped():
     assert "<img src=x" not in page and "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;&amp;.jpg" in page
 
 
+def test_the_report_s_warnings_are_on_the_page():
+    """What the CLI prints about the input (a damaged stretch, a guess) is on the page too, escaped."""
+    report, spec = still_report(0.0)
+    report.warnings = ["frames 120-131 could not be decoded & were skipped"]
+    page = render_html(report, spec)
+    assert '<div class="warn">frames 120-131 could not be decoded &amp; were skipped</div>' in page
+
+
 # --- a real browser ------------------------------------------------------------------------------------
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
