@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -19,8 +20,16 @@ def sample_videos() -> Path:
 
 @pytest.fixture(scope="session")
 def model_cache(tmp_path_factory) -> Path:
-    """Landmark recordings of the sample clips, made once per test session by the real model."""
-    return tmp_path_factory.mktemp("model_cache")
+    """Landmark recordings of the sample clips, made once per test session by the real model.
+
+    Under pytest-xdist the workers share one folder (the parent of their own temporary folders), so a clip is
+    recorded once, not once per worker; recordings are written atomically, so two workers recording the same clip
+    at once both leave a whole file."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return tmp_path_factory.mktemp("model_cache")
+    shared = tmp_path_factory.getbasetemp().parent / "model_cache"
+    shared.mkdir(exist_ok=True)
+    return shared
 
 
 @pytest.fixture(scope="session")
