@@ -22,6 +22,7 @@ A pose that cannot be judged is data (NaN, state "unknown"), never an exception.
 from __future__ import annotations
 
 __all__ = [
+    "cut",
     "PosecheckError",
     "SpecError",
     "SpecNotFound",
@@ -105,3 +106,16 @@ class RoutineInvalid(RoutineError):
 
 class HistoryError(PosecheckError):
     """The history database cannot be opened (a newer posecheck's file, not a database) or written."""
+
+
+def cut(value: object, limit: int = 80) -> str:
+    """A value short enough for a one-line message (a 100 KB path or a 400-digit number is cut).
+
+    Cut in the middle, so that a long path keeps its file name (the part the user recognises) and its start."""
+    s = str(value)
+    if len(s) <= limit:
+        return s
+    mark = f"...({len(s)} characters)..."
+    keep = max(limit - len(mark), 12)
+    head = keep // 3
+    return s[:head] + mark + s[len(s) - (keep - head):]

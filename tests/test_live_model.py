@@ -65,10 +65,15 @@ def test_in_real_time_it_agrees_with_score_within_a_few_frames(sag_score):
         res = run_live(spec, frames)
     live = res.report
     # How far apart the judged frames were: 1/30 s when nothing is dropped, more on a loaded machine.
-    step_s = float(np.median(np.diff([f.t_s for f in live.frames])))
+    t = np.array([f.t_s for f in live.frames])
+    step_s = float(np.median(np.diff(t)))
     assert [c.fault for c in live.cues] == [c.fault for c in sag_score.cues]
     for a, b in zip(live.cues, sag_score.cues):
-        assert abs(a.t_s - b.t_s) <= max(4 / 30, 3 * step_s) + 1e-6  # a few frames
+        # A few judged frames: drops come in bursts on a loaded machine, so the frames around the onset count
+        # (the debounce confirms the sag on the frames live judged, which may be 2-3 frame periods apart there).
+        near = np.diff(t[(t >= b.t_s - 0.5) & (t <= b.t_s + 0.5)])
+        burst_s = float(near.max()) if near.size else step_s
+        assert abs(a.t_s - b.t_s) <= max(4 / 30, 3 * step_s, 3 * burst_s) + 1e-6
     # Loose: with frames dropped, the smoothed angles and the moment the body is seen to come to rest (which
     # dates the set's start) shift by a frame or a few.
     assert live.summary.good_hold_s == pytest.approx(sag_score.summary.good_hold_s, abs=0.2 + 6 * step_s)

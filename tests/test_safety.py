@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from posecheck.errors import cut
 from posecheck.cli.main import run
 from posecheck.io.recording import RecordingHeader, RecordingWriter
 from synth import H, W, plank_points, sequence
@@ -160,6 +161,14 @@ def fill(disk: Path, leave: int = 0) -> None:
                 pass
     finally:
         os.close(fd)
+
+
+def test_a_long_path_in_an_error_keeps_its_file_name():
+    """Messages cut long values in the middle: the start and the file name the user recognises stay."""
+    path = "/home/someone/" + "deep/" * 30 + "session_monday.mp4"
+    line = cut(path)
+    assert len(line) <= 80 and line.startswith("/home/") and line.endswith("session_monday.mp4")
+    assert f"({len(path)} characters)" in line
 
 
 @pytest.mark.parametrize("leave", [0, 8000], ids=["full", "nearly_full"])

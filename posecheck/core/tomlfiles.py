@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from posecheck.errors import PosecheckError
+from posecheck.errors import PosecheckError, cut
 
 __all__ = ["TomlFolders", "bundled_dir", "short"]
 
@@ -26,12 +26,6 @@ def bundled_dir(name: str) -> Path:
         if cand.is_dir():
             return cand
     return package.parent / name
-
-
-def short(value: object, limit: int = 80) -> str:
-    """A value cut for a one-line message (a 100 KB name must not flood the terminal)."""
-    s = str(value)
-    return s if len(s) <= limit else f"{s[: limit - 20]}...({len(s)} characters)"
 
 
 @dataclass(frozen=True)
@@ -56,7 +50,7 @@ class TomlFolders:
         try:
             return p.is_dir()
         except OSError as e:  # a name too long for the file system, a loop of links
-            raise self.not_found(f"{self.kind} folder (--{self.kind}s or ${self.env}) {short(p)}: "
+            raise self.not_found(f"{self.kind} folder (--{self.kind}s or ${self.env}) {cut(p)}: "
                                  f"{(e.strerror or str(e)).lower()}") from None
 
     def list(self, extra=None) -> dict[str, Path]:
@@ -74,7 +68,7 @@ class TomlFolders:
             return known[name]
         close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
         hint = f"did you mean {close[0]!r}? " if close else ""
-        raise self.not_found(f"unknown {self.unknown_word or self.kind} {short(repr(name))}; {hint}known: "
+        raise self.not_found(f"unknown {self.unknown_word or self.kind} {cut(repr(name))}; {hint}known: "
                              f"{', '.join(sorted(known)) or '(none)'}")
 
     def read(self, path: str | os.PathLike) -> dict:
@@ -83,11 +77,11 @@ class TomlFolders:
         try:
             exists = p.exists()
         except OSError as e:
-            raise self.not_found(f"{short(p)}: {(e.strerror or str(e)).lower()}") from None
+            raise self.not_found(f"{cut(p)}: {(e.strerror or str(e)).lower()}") from None
         if not exists:
-            raise self.not_found(f"{short(p)}: no such {self.kind} file")
+            raise self.not_found(f"{cut(p)}: no such {self.kind} file")
         if p.is_dir():
-            raise self.invalid(f"{short(p)} is a directory; give a {self.kind} file (.toml)")
+            raise self.invalid(f"{cut(p)} is a directory; give a {self.kind} file (.toml)")
         try:
             text = p.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:

@@ -15,7 +15,7 @@ from glob import escape as glob_escape
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
-from posecheck.errors import ReportError
+from posecheck.errors import ReportError, cut
 
 __all__ = ["WRITE_ERRNOS", "atomic_write", "check_writable", "check_not_input", "AtomicPath", "write_failure", "disk_full", "no_space", "cut", "discard_temps"]
 
@@ -23,12 +23,6 @@ __all__ = ["WRITE_ERRNOS", "atomic_write", "check_writable", "check_not_input", 
 WRITE_ERRNOS = {errno.ENOSPC: "disk full", errno.EDQUOT: "disk quota exceeded", errno.EFBIG: "file too large",
                  errno.EROFS: "read-only file system", errno.EIO: "input/output error",
                  errno.EACCES: "permission denied", errno.EPERM: "operation not permitted"}
-
-
-def cut(value: object, limit: int = 80) -> str:
-    """A value short enough for a one-line message (a 100 KB path or a 400-digit number is cut)."""
-    s = str(value)
-    return s if len(s) <= limit else f"{s[: limit - 20]}...({len(s)} characters)"
 
 
 def write_failure(path: str | os.PathLike, e: OSError) -> ReportError:
