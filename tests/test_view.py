@@ -126,3 +126,19 @@ def test_a_video_never_judged_because_the_body_is_turned_says_so():
     s = build_report(session).summary
     assert s.grade == "not_judged"
     assert s.verdict.startswith("no person was judged: the body is turned away from a side view")
+
+
+def test_a_torso_pointing_at_the_camera_is_not_learned_as_the_side_view():
+    # Turning round (ab_cobra_v5), the torso looks short and every limb long against it (thigh 2.6 torso
+    # lengths): learned as the side view, every later side view would look foreshortened.
+    normal = _plank()
+    xyz = normal.xyz.copy()
+    for s, h in ((L.LEFT_SHOULDER, L.LEFT_HIP), (L.RIGHT_SHOULDER, L.RIGHT_HIP)):
+        xyz[s, :2] = xyz[h, :2] + 0.3 * (xyz[s, :2] - xyz[h, :2])  # the torso at 30% of its length
+    short_torso = normal.__class__(t_s=0.0, xyz=xyz, visibility=normal.visibility)
+    state = ViewState()
+    for pose in (short_torso, normal):
+        raw = measure_pose_fast(pose, W, H, "left")
+        _, state = restrict_to_view(raw, pose, W, H, "left", state)
+    assert state.verdict.foreshortened == ()
+    assert all(v <= 1.05 for v in state.side_view_ratio.values())

@@ -36,7 +36,7 @@ from posecheck.core.landmarks import Landmark as L
 from posecheck.core.landmarks import Pose
 
 __all__ = ["ViewState", "ViewVerdict", "ViewReason", "restrict_to_view", "view_turn", "MAX_TURN",
-           "MIN_LENGTH_RATIO", "SEGMENTS", "NEEDS"]
+           "MIN_LENGTH_RATIO", "MAX_SIDE_RATIO", "SEGMENTS", "NEEDS"]
 
 
 class ViewReason(StrEnum):
@@ -60,6 +60,12 @@ class ViewReason(StrEnum):
 #   for legs flat on the mat).
 MAX_TURN = {"floor": 0.10, "bend": 0.18, "line": 0.28}
 MIN_LENGTH_RATIO = 0.55  # a segment shown at under 55% of its side-view length points at the camera (>56 deg)
+# The longest a segment can look against the torso from the side. Real side views read at most: upper arm 0.79,
+# forearm 0.58, thigh 0.91, shin 0.90 (Ngo frames, kk_forearm_plank_005/007, kk_pushup_correct_001,
+# ab_cobra_v4's side view; body proportions give 0.65, 0.51, 0.85, 0.85). More is the torso pointing at the
+# camera, not a long limb (ab_cobra_v5 turning round reads thigh 2.6, shin 2.6): not a side view to learn from,
+# or every later side view would look foreshortened.
+MAX_SIDE_RATIO = {"upper_arm": 0.90, "forearm": 0.70, "thigh": 1.05, "shin": 1.05}
 
 _SIDE = {
     "left": {"shoulder": L.LEFT_SHOULDER, "elbow": L.LEFT_ELBOW, "wrist": L.LEFT_WRIST, "hip": L.LEFT_HIP,
@@ -149,7 +155,8 @@ def restrict_to_view(raw: dict, pose: Pose, width: int, height: int, side: str |
         for s, r in ratios.items():
             # The longest a segment has looked from the side is its side-view length (a glitch far beyond the
             # reference is not taken: at most 1.5x it at a time).
-            if r == r and not (ref.get(s, 0.0) >= r) and (s not in ref or r <= 1.5 * ref[s]):
+            if r == r and not (ref.get(s, 0.0) >= r) and (s not in ref or r <= 1.5 * ref[s]) and \
+                    r <= MAX_SIDE_RATIO[s]:
                 ref[s] = r
     unknown = {}
     out = raw
