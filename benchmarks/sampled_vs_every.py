@@ -28,7 +28,7 @@ CUE_S, HOLD_S = 0.1 + 1e-6, 0.2 + 1e-6  # report times are rounded to the ms
 def recordings(cache: Path, video: Path) -> tuple[Path | None, Path | None]:
     st = video.stat()
     stem = f"{video.stem}.{st.st_size}.{int(st.st_mtime)}"
-    every, sampled = cache / f"{stem}.jsonl", cache / f"{stem}.sampled.jsonl"
+    every, sampled = cache / f"{stem}.jsonl", cache / f"{stem}.adaptive.jsonl"
     return (every if every.exists() else None), (sampled if sampled.exists() else None)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from posecheck.core.detect import detect_poses, load_all_specs, not_recognised
+from posecheck.core.evaluation import Evaluator
 from posecheck.core.landmarks import Pose
 from posecheck.core.session import Session
 from posecheck.core.specs import Spec, load_spec
@@ -50,17 +51,48 @@ def _fresh(estimator: PoseEstimator | None) -> PoseEstimator | None:
     return estimator
 
 
+class _Watch:
+    """Judging that only says when the next frames decide a verdict, for a model run whose exercise is not
+    judged yet (`--exercise auto`, a recording): every exercise it may be judged as is watched, and the model
+    sees every frame while any of them is deciding."""
+
+    def __init__(self, specs: list[Spec], width: int, height: int):
+        self._evaluators = [Evaluator(s, width, height) for s in specs]
+
+    def step(self, pose: Pose) -> bool:
+        deciding = False
+        for ev in self._evaluators:
+            ev.step(pose)
+            deciding = deciding or ev.deciding
+        return deciding
+
+
+def _watch(stream: PoseStream, exercise, specs_dirs) -> _Watch | None:
+    """What tells the stream's model when to see every frame (None: it sees every frame anyway)."""
+    if getattr(stream, "demand", None) is None:
+        return None
+    specs = exercise if isinstance(exercise, list) else (
+        [_spec(exercise, specs_dirs)] if exercise is not None else load_all_specs(specs_dirs))
+    return _Watch(specs, stream.info.width, stream.info.height)
+
+
 def score_stream(stream: PoseStream, spec: Spec, progress: ProgressFn | None = None,
                  on_step=None, keep_frames: bool = True, on_final=None) -> Report:
     """Judge an open pose stream. Ctrl-C ends it early with a report marked partial. Without `keep_frames`
     the report's `frames` is empty: `on_step` sees each frame as it is judged, `on_final` each frame as the
-    report has it (its state settled; up to `SHOWN_S` later)."""
+    report has it (its state settled; up to `SHOWN_S` later).
+
+    When the stream's model skips still frames, the judging tells it when the next frames decide a verdict
+    (`Session.deciding`): it then sees every frame, so that skipping never moves a verdict."""
     session = Session(spec, stream.info, stream.estimator_name,
                       keep_frames=keep_frames or stream.info.kind == "image", on_final=on_final)
+    demand = getattr(stream, "demand", None)
     partial = False
     try:
         for i, (frame, pose) in enumerate(stream, 1):
             step = session.step(pose)
+            if demand is not None:  # read by the sampler when the next pair is asked for
+                demand.every_frame = session.deciding
             if on_step is not None:
                 on_step(frame, pose, step)
             if progress is not None:
@@ -191,10 +223,13 @@ def score_outputs(stream: PoseStream, spec: Spec, *, progress: ProgressFn | None
 
 
 def record(path: str | os.PathLike, out: str | os.PathLike, *, model: str | os.PathLike | None = None,
-           model_complexity: int = 1, progress: ProgressFn | None = None, every_frame: bool = True) -> int:
+           model_complexity: int = 1, progress: ProgressFn | None = None, every_frame: bool = True,
+           exercise: str | Spec | None = None, specs_dirs=None) -> int:
     """Run the pose model over a video and write a landmark recording (atomically). Returns the frame count.
     With `every_frame=False` the model skips frames while the body is still, as `score` does (the recording
-    then holds the interpolated poses of the frames it skipped).
+    then holds the interpolated poses of the frames it skipped), and sees every frame while the judging of
+    `exercise` (by default: of every known exercise) is deciding a verdict, so that the recording judges as
+    the video would.
 
     A Ctrl-C keeps the frames recorded so far (the model's time is not thrown away): the recording is written
     with them and their count returned; with nobody seen yet, nothing is written and the interrupt goes on."""
@@ -203,10 +238,13 @@ def record(path: str | os.PathLike, out: str | os.PathLike, *, model: str | os.P
                     sampling=_sampling(every_frame)) as stream:
         info = stream.info
         header = RecordingHeader(width=info.width, height=info.height, fps=info.fps, source=Path(path).name)
+        watch = _watch(stream, exercise, specs_dirs)
         n = seen = 0
         with RecordingWriter(out, header) as w:
             try:
                 for _frame, pose in stream:
+                    if watch is not None:
+                        stream.demand.every_frame = watch.step(pose)
                     w.write(pose)
                     n += 1
                     seen += pose.detected
@@ -240,9 +278,12 @@ def _detect(path, *, model, model_complexity, specs_dirs, progress, keep_frames,
     with open_poses(path, model=model, model_complexity=model_complexity,
                     sampling=_sampling(every_frame), estimator=_fresh(estimator)) as stream:
         info, estimator, warnings, seen = stream.info, stream.estimator_name, stream.warnings, stream.seen
+        watch = _watch(stream, specs, specs_dirs)
         poses: list[Pose] = []
         try:
             for i, (_frame, pose) in enumerate(stream, 1):
+                if watch is not None:
+                    stream.demand.every_frame = watch.step(pose)
                 poses.append(pose)
                 if progress is not None:
                     progress(i, pose.t_s)

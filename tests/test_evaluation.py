@@ -212,3 +212,49 @@ def test_frames_in_report_match_input_one_to_one():
     assert d["schema"] == "posecheck.report/1"
     f = d["frames"][50]
     assert set(f) >= {"t_s", "detected", "side", "state", "faults", "angles_deg"}
+
+
+# --- when the next frames decide a verdict (the model then sees every frame) -----------------------------
+
+def _deciding(exercise, poses) -> list[tuple[float, bool]]:
+    session = Session(load_spec(exercise), INFO)
+    out = []
+    for p in poses:
+        session.step(p)
+        out.append((p.t_s, session.deciding))
+    return out
+
+
+def _spans(deciding) -> list[tuple[float, float]]:
+    """(first, last) time of each run of deciding frames."""
+    spans, start, prev = [], None, None
+    for t, d in deciding:
+        if d and start is None:
+            start = t
+        if not d and start is not None:
+            spans.append((start, prev))
+            start = None
+        prev = t
+    return spans + ([(start, prev)] if start is not None else [])
+
+
+def test_entering_a_position_and_debouncing_a_fault_are_decided_on_every_frame_a_still_hold_is_not():
+    poses = sequence(FPS, 7.0, plank_with(lambda t: min(max(t - 4.0, 0.0) * 20, 20)), noise_px=0.3)
+    spans = _spans(_deciding("plank", poses))
+    # Standing: nothing to decide. From the plank (1 s) until the set has started (entered after settle_s and
+    # enter_s); then the still, good hold decides nothing until the sag crosses 8 deg (4.4 s) and is debounced.
+    assert len(spans) == 2
+    (a0, a1), (b0, b1) = spans
+    assert a0 == pytest.approx(1.0, abs=0.05) and 1.3 <= a1 <= 2.0
+    assert 4.3 <= b0 <= 4.6 and b1 - b0 <= 0.6
+
+
+def test_a_lift_is_decided_until_it_reaches_the_top_or_stalls_short_of_it():
+    def pts(t):
+        return bridge_points(ramp(t, 2, 3) - ramp(t, 5, 6) + ramp(t, 7, 8) * 0.5 - ramp(t, 10, 11) * 0.5)
+    deciding = _deciding("bridge", sequence(FPS, 12.0, pts, noise_px=0.3))
+    during = lambda t0, t1: [d for t, d in deciding if t0 <= t <= t1]  # noqa: E731
+    assert all(during(2.4, 2.7))  # the lift, before the top
+    assert not any(during(3.5, 5.0))  # held at the top: decided
+    assert all(during(7.5, 8.3))  # half way up: deciding until the stall is told (no gain for 1 s)
+    assert not any(during(8.6, 10.0))  # told short: decided

@@ -6,11 +6,15 @@ import threading
 
 import numpy as np
 import pytest
-from synth import H, W, plank_points, pose_from_points
+from synth import H, W, plank_points, pose_from_points, sequence, standing_points
 
-from posecheck.core.landmarks import Pose
+from posecheck.api import score_stream
+from posecheck.core.landmarks import Pose, SourceInfo
+from posecheck.core.session import Session
+from posecheck.core.specs import load_spec
 from posecheck.io.frames import Frame
-from posecheck.io.sampling import Prefetch, Sampling, SeenFrames, estimate_sampled, interpolate, is_still
+from posecheck.io.sampling import Demand, Prefetch, Sampling, SeenFrames, estimate_sampled, interpolate, is_still
+from posecheck.io.streams import PoseStream
 
 FPS = 30.0
 
@@ -56,6 +60,22 @@ def test_the_model_sees_every_frame_again_once_the_body_moves():
     # Moving from frame 15 to frame 25: seen on every frame from at most one gap after it starts.
     assert set(range(19, 26)) <= set(calls)
     assert calls[-3:] == [38, 42, 44]  # still again: every fourth frame, and the last one
+
+
+def test_the_model_sees_every_frame_while_the_judging_asks_for_it():
+    still = pose_from_points(0.0, plank_points())
+    calls: list[int] = []
+
+    def estimate(frame: Frame) -> Pose:
+        calls.append(frame.index)
+        return Pose(frame.t_s, still.xyz, still.visibility)
+
+    demand = Demand()
+    for frame, _pose in estimate_sampled(_frames(41), estimate, FPS, W, H, Sampling(), SeenFrames(), demand):
+        demand.every_frame = 10 <= frame.index < 20  # as the judging of this frame says
+    # Still throughout: every fourth frame, except after a model frame judged 10..19 (13: the first one seen
+    # after the judging asked), up to the first frame judged past it (20).
+    assert calls == [0, 1, 5, 9] + list(range(13, 21)) + [24, 28, 32, 36, 40]
 
 
 def test_the_last_frame_is_always_seen_by_the_model():
@@ -106,3 +126,23 @@ def test_closing_prefetch_early_stops_its_thread():
     assert next(it) == 0
     p.close()
     assert not any(t.name == "posecheck-decode" and t.is_alive() for t in threading.enumerate())
+
+
+def test_scoring_tells_the_sampler_what_the_judging_of_each_frame_decides():
+    poses = sequence(FPS, 4.0, lambda t: standing_points() if t < 1.0 else plank_points(), noise_px=0.3)
+    info = SourceInfo("synthetic", "video", W, H, FPS, None)
+    demand, asked = Demand(), []
+
+    def pairs():
+        for p in poses:
+            yield None, p
+            asked.append(demand.every_frame)  # what the sampler reads before it picks the next frame
+
+    score_stream(PoseStream(info, pairs(), demand=demand), load_spec("plank"))
+    session = Session(load_spec("plank"), info)
+    expected = []
+    for p in poses:
+        session.step(p)
+        expected.append(session.deciding)
+    assert asked == expected[:len(asked)] and len(asked) >= len(poses) - 1
+    assert any(asked) and not all(asked)

@@ -86,13 +86,19 @@ def _in_any(t: float, ivs, pad: float = 0.0) -> bool:
     return any(a - pad <= t <= b + pad for a, b in ivs)
 
 
-def _cached_recording(video: Path, cache_dir: Path, recompute: bool, every_frame: bool = True) -> Path:
+def _cached_recording(video: Path, cache_dir: Path, recompute: bool, every_frame: bool = True,
+                      exercise: str | None = None) -> Path:
+    """The clip's landmarks, from the model run once. Skipping still frames as `score` does, the model is
+    told when to see every frame by the judging of `exercise` (of every exercise for a negative control),
+    as `score` would tell it."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     st = video.stat()
-    how = "" if every_frame else ".sampled"  # the model skipping still frames, as `score` runs it by default
+    # ".adaptive": the model skipping still frames unless the judging needs them (older ".sampled" recordings
+    # skipped them regardless, and are not reused).
+    how = "" if every_frame else ".adaptive"
     rec = cache_dir / f"{video.stem}.{st.st_size}.{int(st.st_mtime)}{how}.jsonl"
     if recompute or not rec.exists():
-        record(video, rec, every_frame=every_frame)
+        record(video, rec, every_frame=every_frame, exercise=None if exercise in (None, "none") else exercise)
     return rec
 
 
@@ -102,7 +108,7 @@ def evaluate_clip(video: Path, spec: Spec | None = None, cache_dir: Path | None 
         if video.with_suffix(".truth.json").exists() else json.loads(
             (video.parent / f"{video.stem}.truth.json").read_text())
     exercise = truth["exercise"]
-    src = _cached_recording(video, cache_dir, recompute, every_frame) if cache_dir else video
+    src = _cached_recording(video, cache_dir, recompute, every_frame, exercise) if cache_dir else video
     if exercise == "none":
         return _negative_control(video.stem, src, every_frame), None
     spec = spec or load_spec(exercise)

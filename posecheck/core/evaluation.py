@@ -46,6 +46,9 @@ from posecheck.core.view import ViewState, restrict_to_view
 
 __all__ = ["FrameResult", "Revision", "HoldRecord", "RepRecord", "SetRecord", "Evaluator"]
 
+# Out of the position but every range within this: near enough that the next frames may enter it (the body
+# settling into a plank reads a few degrees outside its ranges before it is in them).
+NEAR_POSITION_DEG = 3.0
 SHOWN_S = 30.0  # how far back a frame's state can still be settled (pending time lasts a few seconds at most)
 
 
@@ -118,6 +121,7 @@ class Evaluator:
         self._open_faults: set[str] = set()
         self._index = 0
         self._prev_t: float | None = None
+        self._deciding = False
 
     # --- the step ------------------------------------------------------------------------------------
     def step(self, pose: Pose) -> FrameResult:
@@ -139,6 +143,7 @@ class Evaluator:
         self._book(t, dt, verdict.active, rep_done, events)
         self._show(index, t, dt, state, verdict.active)
         revised = self._settle_states(state, verdict.active)
+        self._deciding = pose.detected and self._decides(angles, verdict)
         reps = self.reps
         return FrameResult(
             t_s=t, index=index, detected=pose.detected, side=side, state=state, faults=verdict.active,
@@ -342,6 +347,26 @@ class Evaluator:
         self._state_s[old] -= dt
         self._state_s[state] += dt
         rec[3], rec[4] = state, faults
+
+    # --- what the next frames decide ------------------------------------------------------------------
+    @property
+    def deciding(self) -> bool:
+        """After the last step: do the next frames decide a verdict? The position being entered (near its
+        ranges and not in it yet: when the body came to rest there dates the set) or left, a violation being
+        debounced or a fault clearing, good-looking time waiting for its verdict, a rep's lift not yet judged.
+        A caller that can look at some frames less closely (the pose model skipping still frames) looks at
+        every frame while this is true."""
+        return self._deciding
+
+    def _decides(self, angles: dict, verdict: ChecksVerdict) -> bool:
+        pos = self._position
+        if not pos.in_position:
+            return pos.near(angles, NEAR_POSITION_DEG)
+        if pos.leaving or verdict.unsettled:
+            return True
+        if self._timer is not None and self._timer.pending_s > 0:
+            return True
+        return self._reps is not None and self._reps.lifting
 
     # --- results ---------------------------------------------------------------------------------------
     @property

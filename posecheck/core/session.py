@@ -118,6 +118,12 @@ class Session:
                 self.on_final(fr)
 
     @property
+    def deciding(self) -> bool:
+        """Do the next frames decide a verdict (`Evaluator.deciding`)? Then a model that skips still frames
+        should see every one."""
+        return self.evaluator.deciding
+
+    @property
     def tail_s(self) -> float:
         """How long the last frame stands for: a video's frame i covers [t_i, t_i+1); a photo has no duration
         and a camera's last frame ends when it was taken."""

@@ -6,6 +6,15 @@ moves: while two frames the model saw agree to within `still_frac` of the image,
 saw on either side (so judging still sees every frame, at its own time). As soon as two frames the model saw
 differ by more, it sees every frame again. `SeenFrames` records which frames the model saw, for the report.
 
+The judging can ask for every frame too (`Demand`): while a verdict is being decided (a position being entered or
+left, a violation being debounced, a rep under way) the next frames decide it, and skipping one there shifts it.
+Interpolation is not what shifts it (replaying an every-frame recording through this sampler changes no verdict
+in the accuracy suite); the model is: MediaPipe's tracker and landmark smoothing carry state from frame to frame,
+so once it skips, its readings differ from an every-frame run by a few pixels until it has seen every frame
+for a while again, and a verdict decided on a slow, settling movement follows those pixels. The caller
+(`posecheck.api`, which owns both the stream and the judging) sets `Demand.every_frame` after each frame
+is judged; this module never looks at the judging itself.
+
 Why interpolation is safe here: it only bridges gaps where the body moved less than `still_frac` between the
 ends, so no interpolated landmark is further than that from a real reading, which is within MediaPipe's own
 frame-to-frame jitter on a still body (measured in benchmarks/results/throughput.md).
@@ -24,7 +33,7 @@ import numpy as np
 from posecheck.core.landmarks import Landmark, Pose
 from posecheck.io.frames import Frame
 
-__all__ = ["Sampling", "ADAPTIVE", "SeenFrames", "estimate_sampled", "Prefetch", "interpolate"]
+__all__ = ["Sampling", "ADAPTIVE", "Demand", "SeenFrames", "estimate_sampled", "Prefetch", "interpolate"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,16 @@ _BODY = np.array([Landmark.LEFT_EAR, Landmark.RIGHT_EAR, Landmark.LEFT_SHOULDER,
                   Landmark.LEFT_ELBOW, Landmark.RIGHT_ELBOW, Landmark.LEFT_WRIST, Landmark.RIGHT_WRIST,
                   Landmark.LEFT_HIP, Landmark.RIGHT_HIP, Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE,
                   Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE])
+
+
+class Demand:
+    """What the judging asks of the sampler, updated by the caller after each frame it judged: `every_frame`
+    while the next frames decide a verdict (the sampler then shows the model every frame, moving or not)."""
+
+    __slots__ = ("every_frame",)
+
+    def __init__(self):
+        self.every_frame = False
 
 
 class SeenFrames:
@@ -97,12 +116,15 @@ def interpolate(a: Pose, b: Pose, t_s: float) -> Pose:
 
 
 def estimate_sampled(frames: Iterable[Frame], estimate, fps: float, width: int, height: int,
-                     sampling: Sampling, seen: SeenFrames) -> Iterator[tuple[Frame, Pose]]:
+                     sampling: Sampling, seen: SeenFrames,
+                     demand: Demand | None = None) -> Iterator[tuple[Frame, Pose]]:
     """`(frame, pose)` for every frame, the model run (`estimate(frame) -> Pose`) only as `sampling` needs.
 
     Frames between two the model sees wait in a buffer of at most `stride - 1` frames, then get interpolated
     poses; the last frame of the input is always seen by the model. `seen` gets the positions in this stream
-    (0 = its first frame, as the report counts frames) of the frames the model saw."""
+    (0 = its first frame, as the report counts frames) of the frames the model saw. `demand` is read after
+    the consumer has judged each frame the model saw (a generator resumes only when the next pair is asked
+    for), so the judging of that frame decides the next gap."""
     stride = sampling.stride(fps)
     pending: list[Frame] = []
     last: Pose | None = None
@@ -118,7 +140,8 @@ def estimate_sampled(frames: Iterable[Frame], estimate, fps: float, width: int, 
             yield f, interpolate(last, pose, f.t_s)
         pending.clear()
         yield frame, pose
-        gap = stride if last is not None and is_still(last, pose, width, height, sampling) else 1
+        still = last is not None and is_still(last, pose, width, height, sampling)
+        gap = stride if still and not (demand is not None and demand.every_frame) else 1
         last = pose
     if pending:  # the input ended inside a gap: the model sees its last frame
         end = pending.pop()

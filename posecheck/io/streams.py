@@ -19,7 +19,7 @@ from posecheck.io.estimators import PoseEstimator, create_estimator
 from posecheck.io.frames import Frame, open_frames
 from posecheck.io.ranges import InputRange, parse_input
 from posecheck.io.recording import is_recording, read_recording
-from posecheck.io.sampling import Prefetch, Sampling, SeenFrames, estimate_sampled
+from posecheck.io.sampling import Demand, Prefetch, Sampling, SeenFrames, estimate_sampled
 
 __all__ = ["ReplaySource", "PoseStream", "open_poses"]
 
@@ -47,7 +47,7 @@ class PoseStream:
 
     def __init__(self, info: SourceInfo, pairs: Iterator[tuple[Frame | None, Pose]], closers=(),
                  estimator_name: str = "recording", warnings: list[str] | None = None,
-                 seen: SeenFrames | None = None):
+                 seen: SeenFrames | None = None, demand: Demand | None = None):
         self.info = info
         self._pairs = pairs
         self._closers = list(closers)
@@ -57,6 +57,8 @@ class PoseStream:
         self.warnings: list[str] = warnings if warnings is not None else []
         # Which frames the model saw, when it skipped some (None: every frame it was given, or a recording).
         self.seen = seen
+        # What the judging asks of the sampler (None: the model sees every frame it is given anyway).
+        self.demand = demand
 
     def __iter__(self) -> Iterator[tuple[Frame | None, Pose]]:
         return self._pairs
@@ -114,8 +116,9 @@ def open_poses(path: str | os.PathLike | InputRange, *, model: str | os.PathLike
     `path` may take a part of the input, ``clip.mp4@3-9`` (seconds of its own clock; see `parse_input`).
     A recording is replayed as is (no model runs); a video or image goes through the pose model, on every
     frame, or with `sampling` (e.g. `posecheck.io.sampling.ADAPTIVE`) only as often as the body moves, the
-    poses between interpolated (`stream.seen` then says which frames the model saw) and frames decoded
-    ahead on their own thread.
+    poses between interpolated (`stream.seen` then says which frames the model saw; setting
+    `stream.demand.every_frame` asks for every frame while it is set) and frames decoded ahead on their own
+    thread.
     """
     rng = path if isinstance(path, InputRange) else parse_input(path)
     p = Path(rng.path)
@@ -142,8 +145,8 @@ def open_poses(path: str | os.PathLike | InputRange, *, model: str | os.PathLike
     if sampling is None or info.kind != "video":
         return PoseStream(info, _estimate_all(frames, est, rng), closers, est.name, warnings)
     ahead = Prefetch(frames)
-    seen = SeenFrames()
+    seen, demand = SeenFrames(), Demand()
     pairs = estimate_sampled(_increasing(ahead, rng), est.estimate, info.fps, info.width, info.height, sampling,
-                             seen)
+                             seen, demand)
     # The decoding thread stops before the source it reads is released.
-    return PoseStream(info, pairs, [ahead.close] + closers, est.name, warnings, seen)
+    return PoseStream(info, pairs, [ahead.close] + closers, est.name, warnings, seen, demand)

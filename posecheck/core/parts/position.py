@@ -45,6 +45,11 @@ class PositionTracker:
                 unknown = True
         return None if unknown else True
 
+    def near(self, angles: dict, margin_deg: float) -> bool:
+        """Is every requirement met, or missed by less than `margin_deg` (an unknown measure is no reason to
+        say no)?"""
+        return all(req.contains(angles[req.measure], -margin_deg) is not False for req in self.position.require)
+
     @property
     def judging(self) -> bool:
         """In the position or entering it: the checks run (their verdict decides the time being entered)."""

@@ -78,6 +78,12 @@ class RepCounter:
         return self.phase == "top"
 
     @property
+    def lifting(self) -> bool:
+        """A lift under way whose verdict is still open: it may yet reach the top, or stall or turn back short
+        of it (a stall is told by the measure creeping less than STALL_DEG in STALL_S)."""
+        return self.phase == "up" and not (self.r.short_fault and self.r.short_fault in self.faults)
+
+    @property
     def open_faults(self) -> list[str]:
         """Faults of the rep in progress (they count as active until it ends)."""
         return list(self.faults) if self.phase != "rest" else []
