@@ -23,6 +23,7 @@ from posecheck.io.estimators import PoseEstimator
 from posecheck.io.ranges import parse_input
 from posecheck.io.recording import RecordingHeader, RecordingWriter
 from posecheck.io.sampling import ADAPTIVE, Sampling
+from posecheck.io.spool import PoseSpool
 from posecheck.io.streams import PoseStream, open_poses
 from posecheck.render.snapshots import SnapshotKeeper
 from posecheck.render.video import AnnotatedVideoWriter
@@ -279,7 +280,8 @@ def _detect(path, *, model, model_complexity, specs_dirs, progress, keep_frames,
                     sampling=_sampling(every_frame), estimator=_fresh(estimator)) as stream:
         info, estimator, warnings, seen = stream.info, stream.estimator_name, stream.warnings, stream.seen
         watch = _watch(stream, specs, specs_dirs)
-        poses: list[Pose] = []
+        # The poses go to disk, not memory (an hour of them is ~110 MB): recognised, then replayed from there.
+        poses = PoseSpool()
         try:
             for i, (_frame, pose) in enumerate(stream, 1):
                 if watch is not None:
@@ -288,16 +290,25 @@ def _detect(path, *, model, model_complexity, specs_dirs, progress, keep_frames,
                 if progress is not None:
                     progress(i, pose.t_s)
         except KeyboardInterrupt:
-            if not any(p.detected for p in poses):
+            if not poses.detected:
+                poses.close()
                 raise  # nothing to recognise or report
             interrupted = True
-    det = detect_poses(poses, info.width, info.height, specs, still_image=info.kind == "image")
-    if det.exercise is None:
-        raise not_recognised(path, det)
+        except BaseException:
+            poses.close()
+            raise
+    try:
+        det = detect_poses(poses, info.width, info.height, specs, still_image=info.kind == "image")
+        if det.exercise is None:
+            raise not_recognised(path, det)
+    except BaseException:
+        poses.close()
+        raise
     if keep_frames and info.kind in ("video", "image"):
         rng = parse_input(path)
         frames = open_frames(rng.path)
         in_range = (f for f in frames if rng.contains(f.t_s))
-        return det, PoseStream(info, zip(in_range, poses), [frames.close], estimator, list(warnings),
+        return det, PoseStream(info, zip(in_range, poses), [frames.close, poses.close], estimator, list(warnings),
                                seen), interrupted
-    return det, PoseStream(info, ((None, p) for p in poses), [], estimator, list(warnings), seen), interrupted
+    return det, PoseStream(info, ((None, p) for p in poses), [poses.close], estimator, list(warnings), seen), \
+        interrupted

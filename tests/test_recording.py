@@ -14,6 +14,7 @@ from posecheck.errors import (
     TimestampError,
 )
 from posecheck.io.recording import RecordingHeader, RecordingWriter, read_recording
+from posecheck.io.spool import PoseSpool
 
 HEADER = {"format": "posecheck-landmarks", "version": 1, "width": 640, "height": 480, "fps": 30.0, "source": "x"}
 
@@ -110,3 +111,25 @@ def test_reader_raises_only_posecheck_errors_on_any_input(tmp_path_factory, line
             assert f.xyz is None or f.xyz.shape == (33, 3)
     except PosecheckError:
         pass
+
+
+def test_poses_spooled_to_disk_come_back_exactly_in_order_as_often_as_asked():
+    rng = np.random.default_rng(1)
+    poses = []
+    for i in range(2500):  # more than two chunks
+        if i % 7 == 3:
+            poses.append(Pose.absent(i / 30))
+        else:
+            poses.append(Pose(i / 30, rng.random((33, 3)), rng.random(33), world=rng.random((33, 3))))
+    spool = PoseSpool()
+    for p in poses:
+        spool.append(p)
+    assert spool.count == 2500 and spool.detected == sum(p.detected for p in poses)
+    for _ in range(2):
+        back = list(spool)
+        assert [p.t_s for p in back] == [p.t_s for p in poses]
+        for a, b in zip(poses, back):
+            assert a.detected == b.detected
+            if a.detected:
+                assert np.array_equal(a.xyz, b.xyz) and np.array_equal(a.visibility, b.visibility)
+    spool.close()
