@@ -5,6 +5,7 @@ import json
 import shutil
 
 import pytest
+from sample_clips import model_clips
 from synth import H, W, plank_points, ramp, sequence, standing_points
 
 from posecheck.batch.folder import find_inputs, output_names, score_folder
@@ -125,7 +126,7 @@ def test_empty_folder_is_an_error(tmp_path, capsys):
 @pytest.mark.model
 def test_sample_clips_with_two_jobs_match_one_by_one(sample_videos, tmp_path):
     # A clip is complete once its truth file is written (the renderer writes it last).
-    clips = sorted((c for c in sample_videos.glob("plank_*.mp4") if c.with_suffix(".truth.json").exists()),
+    clips = sorted(model_clips(sample_videos, "plank_*.mp4"),
                    key=lambda p: p.stat().st_size)[:2]  # two plank clips: one exercise for the folder
     if len(clips) < 2:
         pytest.skip("sample clips not rendered yet")

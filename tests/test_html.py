@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sample_clips import model_clips
 from synth import H, W, bridge_points, plank_points, ramp, sequence, standing_points
 
 from posecheck.api import score
@@ -232,7 +233,7 @@ def test_report_opens_in_a_real_browser_with_every_part_visible(plank_report, tm
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium (Debian package chromium; .ci/run installs it)")
 def test_report_of_a_sample_clip_in_a_real_browser(sample_videos, tmp_path):
     # A clip is complete once its truth file is written (the renderer writes it last).
-    clips = [c for c in sorted(sample_videos.glob("*.mp4")) if c.with_suffix(".truth.json").exists()]
+    clips = model_clips(sample_videos)
     clips = [c for c in clips if json.loads(c.with_suffix(".truth.json").read_text()).get("faults")]
     if not clips:
         pytest.skip("no rendered sample clip with a fault in sample_videos/ yet")

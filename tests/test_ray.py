@@ -4,6 +4,7 @@ import json
 import shutil
 
 import pytest
+from sample_clips import model_clips
 
 from posecheck.batch.folder import score_folder
 from posecheck.batch.ray_engine import ray_available, score_folder_ray
@@ -43,7 +44,7 @@ def test_engine_ray_is_for_folders(sample_videos, tmp_path, capsys):
 
 @pytest.mark.model
 def test_one_actor_reuses_its_model_across_videos_and_matches_one_by_one(sample_videos, tmp_path, monkeypatch):
-    clips = sorted((c for c in sample_videos.glob("plank_*.mp4") if c.with_suffix(".truth.json").exists()),
+    clips = sorted(model_clips(sample_videos, "plank_*.mp4"),
                    key=lambda p: p.stat().st_size)[:2]
     d = tmp_path / "clips"
     d.mkdir()

@@ -38,10 +38,11 @@ def toml_value(v) -> str:
 
 class Clip:
     def __init__(self, name, exercise, comment, body, clothes, side, duration_s, anchor, tempo="slow",
-                 camera=None, room=None):
+                 camera=None, room=None, phenotype=None):
         self.name, self.exercise, self.comment = name, exercise, comment
         self.head = {"name": name, "exercise": exercise, "tempo": tempo, "anchor": anchor,
-                     "body": {"preset": body}, "clothing": CLOTHES[clothes],
+                     "body": dict({"preset": body}, **({"phenotype": phenotype} if phenotype else {})),
+                     "clothing": CLOTHES[clothes],
                      "camera": dict({"side": side, "distance_m": 3.0, "height_m": 0.4, "fov_deg": 35.0}, **(camera or {})),
                      "video": {"width": 640, "height": 480, "fps": 30, "duration_s": float(duration_s)}}
         if room:
@@ -72,29 +73,59 @@ class Clip:
 
 
 # ------------------------------------------------------------------ templates
-def plank(name, body, clothes, side, fault=None, size=None, forearm=False, hold_s=10.8, fault_at=4.0):
+def _variation(camera, phenotype) -> str:
+    """A description's words for a body or camera other than the library's default."""
+    out = []
+    if phenotype:
+        out.append("body " + ", ".join(f"{k} {v:g}" for k, v in phenotype.items()))
+    if camera:
+        out.append(f"camera {camera.get('height_m', 0.4):g} m high, {camera.get('distance_m', 3.0):g} m away"
+                   + (f", aimed at {camera['aim_height_m']:g} m" if "aim_height_m" in camera else "")
+                   + (f", {camera['fov_deg']:g} deg vertical field" if "fov_deg" in camera else ""))
+    return ("\n" + "; ".join(out) + ".") if out else ""
+
+
+def cam(height_m, distance_m, aim_height_m, fov_deg):
+    """A camera aimed at the body (its middle height aim_height_m), as a phone on a stand or a shelf."""
+    return {"distance_m": float(distance_m), "height_m": float(height_m), "aim_height_m": float(aim_height_m),
+            "fov_deg": float(fov_deg)}
+
+
+# Phenotype variations of the presets (anny parameters in [0, 1]; the presets use height 0.30-0.40 and
+# weight 0.22-0.95).
+TALL, SHORT = {"height": 0.85}, {"height": 0.05}
+HEAVY, LIGHT = {"weight": 0.95}, {"weight": 0.05}
+def plank(name, body, clothes, side, fault=None, size=None, forearm=False, hold_s=10.8, fault_at=4.0,
+          camera=None, phenotype=None):
     """From the knees into a (forearm) plank in 1.8 s, hold; optional fault 0.7 s in, 2.5 s held, 0.7 s out."""
     ex = "forearm_plank" if forearm else "plank"
     top = "forearm_plank" if forearm else "plank"
     start = "kneeling_forearms" if forearm else "kneeling_hands"
     what = f"{fault} {size} deg" if fault else "no fault"
-    c = Clip(name, ex, f"{ex}: from the knees into the {ex} (1.8 s), hold; {what}.", body, clothes, side,
-             2.2 + hold_s, "hands")
+    c = Clip(name, ex, f"{ex}: from the knees into the {ex} (1.8 s), hold; {what}." + _variation(camera, phenotype),
+             body, clothes, side, 2.2 + hold_s, "hands", camera=camera, phenotype=phenotype)
     c.key(0.0, start).key(0.4, start).key(2.2, top, in_position=True, hold=True).key(2.2 + hold_s, top)
     if fault:
         c.fault(fault, fault_at, fault_at + 0.7, fault_at + 3.2, fault_at + 3.9, size_deg=float(size))
     return c
 
 
-def bridge(name, body, clothes, side, reps, up_s=1.2, top_s=3.0, rest_s=0.6, low=None, tempo="slow", lead_s=0.8):
-    """Supine glute bridges; `low` = {rep index: size_deg} for reps that stop short of the top."""
+def bridge(name, body, clothes, side, reps, up_s=1.2, top_s=3.0, rest_s=0.6, low=None, tempo="slow", lead_s=0.8,
+           camera=None, phenotype=None):
+    """Supine glute bridges; `low` = {rep index: size_deg} for reps that stop short of the top; `up_s` is the
+    time of each lift and lowering, one value or one per rep."""
     low = low or {}
+    ups = list(up_s) if isinstance(up_s, (list, tuple)) else [up_s] * reps
     t = lead_s
-    c = Clip(name, "bridge", f"Glute bridge, {reps} reps ({up_s} s up, {top_s} s at the top, {up_s} s down)"
+    times = (f"{ups[0]} s up, {top_s} s at the top, {ups[0]} s down" if len(set(ups)) == 1
+             else f"{' / '.join(f'{u:g}' for u in ups)} s up and down, {top_s} s at the top")
+    c = Clip(name, "bridge", f"Glute bridge, {reps} reps ({times})"
              + (f"; reps {sorted(i + 1 for i in low)} stop short of the top (hips_too_low)" if low else "")
-             + ("; too fast" if tempo == "fast" else "") + ".", body, clothes, side, 0, "feet", tempo=tempo)
+             + ("; too fast" if tempo == "fast" else "") + "." + _variation(camera, phenotype),
+             body, clothes, side, 0, "feet", tempo=tempo, camera=camera, phenotype=phenotype)
     c.key(0.0, "bridge_bottom")
     for r in range(reps):
+        up_s = ups[r]
         c.key(t, "bridge_bottom", rep="start", in_position=True)
         c.key(t + up_s, "bridge_top", in_position=True, hold=True)
         c.key(t + up_s + top_s, "bridge_top", in_position=True)
@@ -111,10 +142,10 @@ def bridge(name, body, clothes, side, reps, up_s=1.2, top_s=3.0, rest_s=0.6, low
     return c
 
 
-def cat_cow(name, body, clothes, side, cycles, half_s, pause_s, tempo="slow"):
+def cat_cow(name, body, clothes, side, cycles, half_s, pause_s, tempo="slow", camera=None, phenotype=None):
     c = Clip(name, "cat_cow", f"Cat/cow on hands and knees: {cycles} cycles, {half_s} s per half-move, "
-             f"{pause_s} s pauses" + ("; too fast" if tempo == "fast" else "") + ".",
-             body, clothes, side, 0, "hands", tempo=tempo)
+             f"{pause_s} s pauses" + ("; too fast" if tempo == "fast" else "") + "." + _variation(camera, phenotype),
+             body, clothes, side, 0, "hands", tempo=tempo, camera=camera, phenotype=phenotype)
     c.key(0.0, "tabletop").key(0.5, "tabletop", rep="start", in_position=True)
     t = 0.5
     for i in range(cycles):
@@ -207,6 +238,45 @@ def all_clips() -> list[Clip]:
     c.append(cat_cow("cat_cow_fast_d", "average_female", "green", "right", 6, 0.6, 0.1, tempo="fast"))
     c.append(sitting("none_sitting_b", "average_male", "red", "left"))
     c.append(standing_walk("none_standing_c", "slim_female", "blue", "left"))
+    # (d) wider: other bodies (phenotype variations), cameras 0.4-1.2 m high and 2-4 m away aimed at the body,
+    # phases 0.3-3 s, bridge tops at several depths, pikes 15-35 and sags 15-20 deg; each clip varies body,
+    # camera and one fault or tempo (not a full grid).
+    c.append(plank("plank_clean_h", "average_male", "grey", "right", hold_s=6.5,
+                   camera=cam(1.0, 3.5, 0.35, 35), phenotype=TALL))
+    c.append(plank("plank_pike20_i", "slim_female", "orange", "left", "hips_piking", 20, hold_s=6.5, fault_at=3.6,
+                   camera=cam(0.6, 2.5, 0.3, 45), phenotype=SHORT))
+    c.append(plank("plank_pike35_j", "heavy_male", "purple", "right", "hips_piking", 35, hold_s=6.5, fault_at=3.6,
+                   camera=cam(1.2, 3.0, 0.35, 40)))
+    c.append(plank("plank_sag15_k", "average_female", "green", "left", "hips_sagging", 15, hold_s=6.5, fault_at=3.6,
+                   camera=cam(0.8, 4.0, 0.3, 35), phenotype=LIGHT))
+    c.append(plank("plank_sag20_l", "average_male", "white", "right", "hips_sagging", 20, hold_s=6.5, fault_at=3.6,
+                   camera=cam(0.5, 2.0, 0.3, 50), phenotype=HEAVY))
+    c.append(plank("forearm_plank_clean_h", "heavy_male", "red", "left", forearm=True, hold_s=6.5,
+                   camera=cam(1.2, 2.5, 0.3, 45), phenotype=TALL))
+    c.append(plank("forearm_plank_pike15_i", "average_female", "blue", "right", "hips_piking", 15, forearm=True,
+                   hold_s=6.5, fault_at=3.6, camera=cam(0.4, 3.0, 0.3, 40), phenotype=TALL))
+    c.append(plank("forearm_plank_pike30_j", "slim_female", "grey", "left", "hips_piking", 30, forearm=True,
+                   hold_s=6.5, fault_at=3.6, camera=cam(0.9, 3.5, 0.3, 35), phenotype=LIGHT))
+    c.append(plank("forearm_plank_sag20_k", "average_male", "orange", "right", "hips_sagging", 20, forearm=True,
+                   hold_s=6.5, fault_at=3.6, camera=cam(1.1, 4.0, 0.3, 35), phenotype=SHORT))
+    c.append(plank("forearm_plank_pike20_l", "average_female", "purple", "left", "hips_piking", 20, forearm=True,
+                   hold_s=6.5, fault_at=3.6, camera=cam(0.7, 2.2, 0.3, 50), phenotype=HEAVY))
+    c.append(bridge("bridge_slow_g", "average_male", "green", "right", 2, up_s=[3.0, 2.0], top_s=1.0,
+                    camera=cam(1.0, 3.0, 0.2, 40), phenotype=HEAVY))
+    c.append(bridge("bridge_hold_h", "slim_female", "white", "left", 2, up_s=1.0, top_s=2.0,
+                    camera=cam(0.6, 2.5, 0.2, 45), phenotype=TALL))
+    c.append(bridge("bridge_fast_i", "heavy_male", "blue", "right", 6, up_s=0.3, top_s=0.3, rest_s=0.3,
+                    tempo="fast", camera=cam(0.5, 2.0, 0.2, 50), phenotype=SHORT))
+    c.append(bridge("bridge_low_j", "average_female", "red", "left", 3, up_s=1.0, top_s=1.2, rest_s=0.5,
+                    low={0: 35, 2: 25}, camera=cam(1.2, 3.5, 0.2, 35), phenotype=LIGHT))
+    c.append(bridge("bridge_low_k", "average_male", "purple", "right", 3, up_s=1.0, top_s=1.2, rest_s=0.5,
+                    low={0: 15, 1: 30}, camera=cam(0.8, 4.0, 0.2, 35), phenotype=TALL))
+    c.append(cat_cow("cat_cow_slow_e", "average_female", "orange", "left", 1, 3.0, 0.3,
+                     camera=cam(1.0, 3.0, 0.45, 40), phenotype=TALL))
+    c.append(cat_cow("cat_cow_fast_f", "slim_female", "red", "right", 6, 0.3, 0.1, tempo="fast",
+                     camera=cam(0.5, 2.2, 0.45, 50), phenotype=HEAVY))
+    c.append(cat_cow("cat_cow_mid_g", "heavy_male", "blue", "right", 3, 1.5, 0.3,
+                     camera=cam(1.2, 4.0, 0.45, 35), phenotype=SHORT))
     return c
 
 
