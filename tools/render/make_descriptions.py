@@ -268,7 +268,7 @@ def all_clips() -> list[Clip]:
     c.append(bridge("bridge_fast_i", "heavy_male", "blue", "right", 6, up_s=0.3, top_s=0.3, rest_s=0.3,
                     tempo="fast", camera=cam(0.5, 2.0, 0.2, 50), phenotype=SHORT))
     c.append(bridge("bridge_low_j", "average_female", "red", "left", 3, up_s=1.0, top_s=1.2, rest_s=0.5,
-                    low={0: 35, 2: 25}, camera=cam(1.2, 3.5, 0.2, 35), phenotype=LIGHT))
+                    low={0: 25, 2: 15}, camera=cam(1.2, 3.5, 0.2, 35), phenotype=LIGHT))
     c.append(bridge("bridge_low_k", "average_male", "purple", "right", 3, up_s=1.0, top_s=1.2, rest_s=0.5,
                     low={0: 15, 1: 30}, camera=cam(0.8, 4.0, 0.2, 35), phenotype=TALL))
     c.append(cat_cow("cat_cow_slow_e", "average_female", "orange", "left", 1, 3.0, 0.3,

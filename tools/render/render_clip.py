@@ -93,15 +93,25 @@ class Clip:
                 fr = place(self.body, self.timeline.state(t, {n: 0.0}))
                 cam = make_camera(self.desc, float(np.nanmean(fr.landmarks[:, 0])))
             target = f.size
-            # x: a multiplier on the current gain
+            tol = 0.05 * (1 if f.fault != "pelvis_off_floor" else 0.02)
+            # x: a multiplier on the current gain; the size grows with it. Secant steps, kept inside the bracket
+            # [lo, hi] around the target once there is one: a fault that saturates (a bridge blended all the way
+            # to its bottom pose) reads the same size beyond some x, which stalls a plain secant.
             x0, y0 = 0.0, self._measure(n, t, 0.0, cam)
             x1, y1 = 1.0, self._measure(n, t, 1.0, cam)
-            for _ in range(8):
-                if abs(y1 - target) < 0.05 * (1 if f.fault != "pelvis_off_floor" else 0.02):
+            lo, hi = 0.0, None
+            for _ in range(16):
+                if abs(y1 - target) < tol:
                     break
-                if abs(y1 - y0) < 1e-9:
-                    break
-                x2 = x1 + (target - y1) * (x1 - x0) / (y1 - y0)
+                if y1 < target:
+                    lo = max(lo, x1)
+                else:
+                    hi = x1 if hi is None else min(hi, x1)
+                x2 = x1 + (target - y1) * (x1 - x0) / (y1 - y0) if abs(y1 - y0) > 1e-9 else math.nan
+                if hi is not None and not lo < x2 < hi:
+                    x2 = 0.5 * (lo + hi)
+                elif hi is None and not x2 > lo:
+                    x2 = 2.0 * max(lo, 1.0)
                 x0, y0 = x1, y1
                 x1, y1 = x2, self._measure(n, t, x2, cam)
             f.gain *= x1
