@@ -31,6 +31,7 @@ from posecheck.report.templating import fixed
 __all__ = ["ClipResult", "evaluate_clip", "evaluate_folder", "markdown_table", "overall"]
 
 EVENT_SLACK_S = 0.5  # a cue within this long after the true fault ends still counts as detecting it
+CUE_WITHIN_S = 0.5  # the bar (issue 12): a fault of 15 deg or more is cued within this long of its true onset
 
 
 @dataclass
@@ -288,8 +289,12 @@ def overall(results: list[ClipResult]) -> dict:
     for r in results:
         for m, (med, p95, k) in r.angle_err.items():
             all_err.setdefault(m, []).append(med)
+    big = [t for (fid, b), t in tot.items() if b == ">=15"]
     return {
         "faults": tot,
+        "big_events": sum(t["events"] for t in big), "big_found": sum(t["found"] for t in big),
+        "big_in_time": sum(1 for t in big for x in t["lat"] if x <= CUE_WITHIN_S + 1e-3),  # times: to the ms
+        "big_latency_max_s": max((x for t in big for x in t["lat"]), default=None),
         "clean_clips": len(clean), "false_cues_clean": sum(len(r.false_cues) for r in clean),
         "false_cues_all": sum(len(r.false_cues) for r in results),
         "hold_err_max_s": max(hold_errs) if hold_errs else None,
@@ -322,16 +327,21 @@ def markdown_table(results: list[ClipResult]) -> str:
                      f"{_f(r.hold_err_s)} | {reps} | {fc} |")
     o = overall(results)
     lines += ["", "**Overall**", "",
-              "| fault | size | events found / total | event recall | frame precision | frame recall | mean latency |",
-              "|---|---|---|---|---|---|---|"]
+              "| fault | size | events found / total | event recall | frame precision | frame recall | mean latency | "
+              "max latency |",
+              "|---|---|---|---|---|---|---|---|"]
     for (fid, b), t in sorted(o["faults"].items()):
         rec = t["found"] / t["events"] if t["events"] else float("nan")
         fp_ = t["tp"] / (t["tp"] + t["fp"]) if t["tp"] + t["fp"] else float("nan")
         fr_ = t["tp"] / (t["tp"] + t["fn"]) if t["tp"] + t["fn"] else float("nan")
         lat = statistics.mean(t["lat"]) if t["lat"] else None
+        lat_max = max(t["lat"]) if t["lat"] else None
         lines.append(f"| {fid} | {b} | {t['found']}/{t['events']} | {_f(rec)} | {_f(fp_)} | {_f(fr_)} | "
-                     f"{_f(lat, 2, ' s')} |")
+                     f"{_f(lat, 2, ' s')} | {_f(lat_max, 2, ' s')} |")
     lines += ["",
+              f"- faults of 15 deg or more (beyond what the spec tolerates): {o['big_found']}/{o['big_events']} "
+              f"cued, {o['big_in_time']}/{o['big_events']} within {CUE_WITHIN_S:g} s of the true onset "
+              f"(slowest {_f(o['big_latency_max_s'], 2, ' s')})",
               f"- false cues on clean clips: {o['false_cues_clean']} (over {o['clean_clips']} clean clips); "
               f"all clips: {o['false_cues_all']}",
               f"- hold time error: median {_f(o['hold_err_median_s'])} s, max {_f(o['hold_err_max_s'])} s",
