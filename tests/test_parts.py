@@ -271,3 +271,25 @@ def test_a_rep_starts_a_margin_above_the_persons_own_rest():
         done, said = run_reps(RepCounter(reps), values)
         assert len(done) == 1 and done[0].faults == ["hips_too_low"], rest
         assert said and said[0][1] == "hips_too_low"
+
+
+def test_quick_reps_end_where_the_landmarks_rest_even_above_the_sets_first_rest():
+    # bridge_fast_i through the model: the set starts at rest 144, but between 0.3 s reps (and after the last one)
+    # the same pose reads 150: above the rest + margin - hysteresis (149) at which a rep used to end.
+    reps = Reps(measure="hip", start_deg=140, peak_deg=163, hysteresis_deg=3, rest_margin_deg=8,
+                short_fault="hips_too_low", short_cue="Higher")
+    tempo = TempoJudge(Tempo(fault="moving_too_fast", min_phase_s=0.4))
+
+    def hip(t):
+        if t < 1.0:
+            return 144.0
+        u = (t - 1.0) % 1.2  # 0.3 s up, 0.3 s at the top, 0.3 s down, 0.3 s at rest
+        if t >= 1.0 + 6 * 1.2 or u >= 0.9:
+            return 150.0
+        return 150.0 + 25.0 * min(u / 0.3, 1.0, (0.9 - u) / 0.3)
+    done, _ = run_reps(RepCounter(reps, tempo), [(t, hip(t)) for t in frames(0, 1.0 + 6 * 1.2 + 0.5)])
+    assert len(done) == 6
+    assert all(r.faults == ["moving_too_fast"] for r in done)
+    slow = [(t, 144.0 + 34.0 * max(0.0, min((t - 1.0) / 1.5, 1.0, (5.0 - t) / 1.5))) for t in frames(0, 6)]
+    done, _ = run_reps(RepCounter(reps, TempoJudge(Tempo(fault="moving_too_fast", min_phase_s=0.4))), slow)
+    assert len(done) == 1 and done[0].good  # a controlled rep is untouched

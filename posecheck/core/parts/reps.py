@@ -22,6 +22,7 @@ from posecheck.core.specs import Reps
 __all__ = ["RepRecord", "RepCounter", "RepStep", "STALL_S", "STALL_DEG", "REST_S"]
 
 STALL_S, STALL_DEG = 1.0, 1.5  # a rep whose measure gains less than STALL_DEG for STALL_S has stalled
+SETTLE_S = 0.3  # a rep lowered to below its start level and still there this long has ended (the debounce of faults)
 # alternate with rest_deg: how long the set's start is watched for the person's resting level. The position is
 # entered still (enter_s), and a slow half-move takes ~2 s, so the first 0.5 s is the rest before the first move.
 REST_S = 0.5
@@ -69,6 +70,8 @@ class RepCounter:
         self.best_time = 0.0  # when the rep was highest: where its lowering starts from
         self.lift_timed = False
         self.from_rest = False  # this rep's lift was seen from rest
+        self.lifting_from_low = False  # the last rep ended at a low point, where the next lift begins
+        self.down_low, self.down_low_t = math.inf, 0.0  # the lowest point since the rep started down
         self.rest_level: float | None = None  # alternate with rest_deg: the person's resting level in this set
         self._rest_values: list[float] = []
         self._rest_from: float | None = None
@@ -128,10 +131,13 @@ class RepCounter:
             if x > start:
                 self.phase, self.start_t, self.best, self.faults = "up", t, x, []
                 self.top_s, self.top_since, self.best_t, self.best_time = 0.0, None, t, t
-                # A set that starts mid-rep has not seen the lift from rest: its phases are not timed.
-                self.from_rest = self.rest_min < start - self.r.hysteresis_deg
+                # A set that starts mid-rep has not seen the lift from rest: its phases are not timed. A lift from
+                # the low point of a quick rep was seen from there.
+                self.from_rest = self.rest_min < start - (0.0 if self.lifting_from_low else self.r.hysteresis_deg)
                 self.lift_timed = not self.from_rest
             return None
+        if self.phase != "down":
+            self.down_low, self.down_low_t = math.inf, t
         if x > self.best + STALL_DEG:
             self.best_t = t
         if x > self.best:
@@ -170,6 +176,14 @@ class RepCounter:
             return None
         if x < start - self.r.hysteresis_deg:
             return self._end(t)
+        # Back near rest, the landmarks may read a few degrees above the level the set started from (after quick
+        # reps, bridge_fast_i: 6 deg; the pose is the same). A rep back below its start level ended at its lowest
+        # point when it turns up again (the next lift starts there) or stays there for SETTLE_S.
+        if x < self.down_low:
+            self.down_low, self.down_low_t = x, t
+        turned_up = x > self.down_low + self.r.hysteresis_deg
+        if self.down_low < start and (turned_up or t - self.down_low_t >= SETTLE_S - 1e-6):
+            return self._end(self.down_low_t, self.down_low)
         return None
 
     def _time_lift(self) -> None:
@@ -179,13 +193,15 @@ class RepCounter:
             if self.tempo.phase_too_fast(self.rest_min, self.best, self.rest_since):
                 self._flag(self.tempo.fault)
 
-    def _end(self, t: float) -> RepRecord:
+    def _end(self, t: float, low: float | None = None) -> RepRecord:
+        """The rep ends at `t`; `low`: at that low point, from which the next lift is timed."""
         self._time_lift()
         # The lowering goes back to where the lift started from (a shallow rep ends before its last quarter and
         # is not timed: it is too low anyway).
         if self.from_rest and self.tempo.phase_too_fast(self.best, self.rest_min, self.best_time):
             self._flag(self.tempo.fault)
-        self.rest_since, self.rest_min = t, self.tempo.last_value
+        self.rest_since, self.rest_min = t, self.tempo.last_value if low is None else low
+        self.lifting_from_low = low is not None
         if self.phase == "top" and self.top_since is not None:
             self.top_s += t - self.top_since
         rep = RepRecord(self.start_t, t, not self.faults, list(self.faults), self.d * self.best, self.top_s)
