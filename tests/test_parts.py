@@ -293,3 +293,15 @@ def test_quick_reps_end_where_the_landmarks_rest_even_above_the_sets_first_rest(
     slow = [(t, 144.0 + 34.0 * max(0.0, min((t - 1.0) / 1.5, 1.0, (5.0 - t) / 1.5))) for t in frames(0, 6)]
     done, _ = run_reps(RepCounter(reps, TempoJudge(Tempo(fault="moving_too_fast", min_phase_s=0.4))), slow)
     assert len(done) == 1 and done[0].good  # a controlled rep is untouched
+
+
+def test_cat_cow_rest_is_where_the_set_starts_even_when_the_first_move_starts_at_once():
+    # cat_cow_fast_f: 0.3 s half-moves begin as the set does; a median over the first 0.5 s was a level halfway to
+    # the cat (+36 for a rest of +15), which moved the extremes past every cat the person made (0/6 counted).
+    cc = Reps(measure="head_drop", mode="alternate", start_deg=0.0, peak_deg=32.0, rest_deg=16.0, hysteresis_deg=4)
+    values = [(t, 15 + 32 * math.sin(2 * math.pi * t / 1.2)) for t in frames(0, 7.25)]  # 0.6 s per half-move
+    done, _ = run_reps(RepCounter(cc), values)
+    assert len(done) == 6
+    still = [(t, 15.0 if t < 1.0 else 15 + 32 * math.sin(2 * math.pi * (t - 1.0) / 4.0)) for t in frames(0, 9.1)]
+    done, _ = run_reps(RepCounter(cc), still)
+    assert len(done) == 2  # a still start is read as before

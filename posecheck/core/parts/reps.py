@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from posecheck.core.parts.tempo import TempoJudge
 from posecheck.core.specs import Reps
 
-__all__ = ["RepRecord", "RepCounter", "RepStep", "STALL_S", "STALL_DEG", "REST_S"]
+__all__ = ["RepRecord", "RepCounter", "RepStep", "SETTLE_S", "STALL_S", "STALL_DEG", "REST_S", "REST_BAND_DEG"]
 
 STALL_S, STALL_DEG = 1.0, 1.5  # a rep whose measure gains less than STALL_DEG for STALL_S has stalled
 SETTLE_S = 0.3  # a rep lowered to below its start level and still there this long has ended (the debounce of faults)
 # alternate with rest_deg: how long the set's start is watched for the person's resting level. The position is
 # entered still (enter_s), and a slow half-move takes ~2 s, so the first 0.5 s is the rest before the first move.
 REST_S = 0.5
+REST_BAND_DEG = 10.0  # ...or until the measure is this far from where the set started (the extremes are ~15 away)
 
 
 @dataclass
@@ -226,8 +227,12 @@ class RepCounter:
             return
         if self._rest_from is None:
             self._rest_from = t
-        self._rest_values.append(v)
-        if t - self._rest_from >= REST_S:
+        # The rest is over when the first move starts: quick half-moves (0.3 s, cat_cow_fast_f) start as the set
+        # does, and a median over REST_S of them is a level halfway to the cat (the extremes then moved past it).
+        moved = self._rest_values and abs(v - self._rest_values[0]) > REST_BAND_DEG
+        if not moved:
+            self._rest_values.append(v)
+        if moved or t - self._rest_from >= REST_S:
             self.rest_level = statistics.median(self._rest_values)
 
     def _alternate(self, v: float, t: float) -> RepRecord | None:
