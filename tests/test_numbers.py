@@ -102,7 +102,7 @@ def test_target_reached_means_one_hold_reached_it_in_every_view(tmp_path):
 def test_numbers_add_up_on_the_true_keypoints_of_every_sample_clip(sample_videos):
     """Bookkeeping, not the model: every rendered clip's true keypoints (its .truth.jsonl, a landmark
     recording) judged as its exercise."""
-    for video in model_clips(sample_videos):  # the wider clips pin nothing new here
+    for video in model_clips(sample_videos):  # the clips before the wider library: those pin nothing new here
         truth = json.loads(video.with_suffix(".truth.json").read_text())
         if truth["exercise"] == "none":
             continue
