@@ -10,6 +10,13 @@ cut_together), runs `posecheck routine back_quick --source THAT --headless
 --no-drop` (every frame judged, as `score` does), scores each clip alone with `posecheck score`, and prints per
 step: where the routine found it, its reps / good reps / good hold against score's, and the difference. The
 issue's bar: within one rep and 1 s. Prints figures; asserts nothing.
+
+    .venv/bin/python benchmarks/routine_check.py --judging         # judging cost only, no model
+
+`--judging` times the judging alone on the MediaPipe recordings of the same clips (tests/data/routine, cut
+together with tests/routine_clip.py): a routine's time per frame (every step still to come is judged on each
+frame) against one Session's, each the best of 5 runs, interleaved, and the routine with its steps measuring
+each frame for themselves (no shared `Measurer`); it checks the two routine reports are the same.
 """
 
 from __future__ import annotations
@@ -67,10 +74,75 @@ def cut_together(out: Path) -> list[tuple[str, float, float]]:
     return parts
 
 
+def judging_cost(runs: int = 5) -> None:
+    """Routine vs one Session, per frame, on landmark recordings (no model)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import routine_clip
+
+    from posecheck.core.session import Session
+    from posecheck.core.specs import load_spec
+    from posecheck.io.streams import open_poses
+    from posecheck.routine import runner as runner_mod
+    from posecheck.routine.model import load_routine
+    from posecheck.routine.report import build_routine_report
+
+    clips = routine_clip.BACK_BASICS_CLIPS
+    whole = Path(tempfile.mkdtemp(prefix="routine_judging_")) / "parts.jsonl"
+    routine_clip.concat_recordings(clips, whole)
+    with open_poses(whole) as stream:
+        info, poses = stream.info, [p for _f, p in stream]
+
+    def own_measures(*a, measurer=None, **k):  # every step measures each frame for itself, as before sharing
+        return Session(*a, **k)
+
+    def run_routine(name: str, shared: bool):
+        runner_mod.Session = Session if shared else own_measures
+        try:
+            r = runner_mod.RoutineRunner(load_routine(name), info)
+            t0 = time.perf_counter()
+            for p in poses:
+                r.step(p)
+            dt = time.perf_counter() - t0
+        finally:
+            runner_mod.Session = Session
+        return dt, (build_routine_report(r).to_dict(), [(e.t_s, e.text) for e in r.events])
+
+    def run_one(ex: str):
+        s = Session(load_spec(ex), info, keep_frames=False)
+        t0 = time.perf_counter()
+        for p in poses:
+            s.step(p)
+        return time.perf_counter() - t0, None
+
+    jobs = {"one Session (plank)": lambda: run_one("plank"),
+            "back_quick, shared measures": lambda: run_routine("back_quick", True),
+            "back_quick, each step measuring": lambda: run_routine("back_quick", False),
+            "back_basics, shared measures": lambda: run_routine("back_basics", True),
+            "back_basics, each step measuring": lambda: run_routine("back_basics", False)}
+    best = dict.fromkeys(jobs, float("inf"))
+    reports = {}
+    for _ in range(runs):
+        for k, job in jobs.items():
+            dt, rep = job()
+            best[k] = min(best[k], dt)
+            reports[k] = rep
+    print(f"{len(poses)} frames ({', '.join(clips)}), best of {runs}:")
+    base = best["one Session (plank)"]
+    for k, v in best.items():
+        print(f"  {k:<34} {v / len(poses) * 1e3:6.3f} ms/frame  ({v / base:4.1f}x one Session)")
+    for name in ("back_quick", "back_basics"):
+        same = reports[f"{name}, shared measures"] == reports[f"{name}, each step measuring"]
+        print(f"  {name}: reports {'identical' if same else 'DIFFER'} with and without shared measures")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     ap.add_argument("--out", type=Path, default=None, help="a folder to keep the MP4 and the report in")
+    ap.add_argument("--judging", action="store_true", help="time the judging only, on landmark recordings")
     args = ap.parse_args()
+    if args.judging:
+        judging_cost()
+        return
     out = args.out or Path(tempfile.mkdtemp(prefix="routine_check_"))
     out.mkdir(parents=True, exist_ok=True)
     video = out / "back_quick_parts.mp4"
