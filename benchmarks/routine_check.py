@@ -2,6 +2,7 @@
 """A routine over sample clips cut one after another, through the real model, against `score` on each clip.
 
     .venv/bin/python benchmarks/routine_check.py                   # back_quick over cat/cow, cobra, plank, bridge
+    .venv/bin/python benchmarks/routine_check.py --routine back_basics   # one clip per step, sphinx, dog, child's pose too
     .venv/bin/python benchmarks/routine_check.py --out /tmp/rc     # keep the cut-together MP4 and the report
 
 Cuts `sample_videos/{cat_cow_a,cobra_hold_a,plank_clean_a,bridge_reps_a}.mp4` one after another into one
@@ -40,19 +41,24 @@ from posecheck.render.video import VideoWriter  # noqa: E402
 
 CLIPS = [("cat_cow_a", "cat_cow"), ("cobra_hold_a", "cobra"), ("plank_clean_a", "plank"),
          ("bridge_reps_a", "bridge")]
+ROUTINE_CLIPS = {"back_quick": CLIPS,  # back_basics: one clip per step, in order (tests/routine_clip.py)
+                 "back_basics": [("cat_cow_a", "cat_cow"), ("sphinx_hold_a", "sphinx"), ("cobra_hold_a", "cobra"),
+                                 ("plank_clean_a", "plank"), ("forearm_plank_clean_g", "forearm_plank"),
+                                 ("downward_dog_a", "downward_dog"), ("bridge_reps_a", "bridge"),
+                                 ("child_pose_a", "child_pose")]}
 
 
 GAP_S = 0.5  # blank frames between clips: MediaPipe's tracker otherwise carries one body across the cut
 
 
-def cut_together(out: Path) -> list[tuple[str, float, float]]:
+def cut_together(out: Path, clips=CLIPS) -> list[tuple[str, float, float]]:
     """The clips one after another, `GAP_S` of empty (black) frames between them.
 
     Without the gap the pose model, which tracks the body from frame to frame, follows the cat/cow body into
     the cobra clip and reads the cobra upside down for its whole length (torso -5 deg, face up): a hard cut
     that no person in front of a camera makes. A moment with nobody in view makes it look again."""
     parts, offset, writer = [], 0.0, None
-    for k, (name, _ex) in enumerate(CLIPS):
+    for k, (name, _ex) in enumerate(clips):
         with av.open(str(ROOT / "sample_videos" / f"{name}.mp4")) as c:
             stream = c.streams.video[0]
             fps = float(stream.average_rate)
@@ -139,18 +145,20 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     ap.add_argument("--out", type=Path, default=None, help="a folder to keep the MP4 and the report in")
     ap.add_argument("--judging", action="store_true", help="time the judging only, on landmark recordings")
+    ap.add_argument("--routine", default="back_quick", choices=sorted(ROUTINE_CLIPS), help="the routine to follow")
     args = ap.parse_args()
     if args.judging:
         judging_cost()
         return
     out = args.out or Path(tempfile.mkdtemp(prefix="routine_check_"))
     out.mkdir(parents=True, exist_ok=True)
-    video = out / "back_quick_parts.mp4"
-    parts = cut_together(video)
+    clips = ROUTINE_CLIPS[args.routine]
+    video = out / f"{args.routine}_parts.mp4"
+    parts = cut_together(video, clips)
     print(f"cut together: {video} ({', '.join(f'{n} {a:.2f}-{b:.2f} s' for n, a, b in parts)})")
     report = out / "routine.json"
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "posecheck", "routine", "back_quick", "--source", str(video),
+    proc = subprocess.run([sys.executable, "-m", "posecheck", "routine", args.routine, "--source", str(video),
                            "--headless", "--no-drop", "--no-voice", "--no-save", "--json", str(report)],
                           capture_output=True, text=True, env={**__import__("os").environ,
                                                                 "POSECHECK_HOME": str(out / "home")})
@@ -163,7 +171,7 @@ def main() -> None:
     print(f"{'step':<11} {'clip part (s)':>14} {'start_s':>8} {'end_s':>7} | {'reps':>9} {'good':>9} "
           f"{'good hold s':>13} | {'d reps':>6} {'d hold s':>8}")
     worst_reps = worst_hold = 0.0
-    for (name, ex), (_n, a, b), s in zip(CLIPS, parts, steps):
+    for (name, ex), (_n, a, b), s in zip(clips, parts, steps):
         sm = score(ROOT / "sample_videos" / f"{name}.mp4", exercise=ex).summary
         d_reps, d_hold = s["reps"] - sm.reps, s["good_hold_s"] - sm.good_hold_s
         worst_reps, worst_hold = max(worst_reps, abs(d_reps)), max(worst_hold, abs(d_hold))
@@ -171,7 +179,7 @@ def main() -> None:
               f"{s['end_s'] if s['end_s'] is not None else float('nan'):>7.2f} | {s['reps']:>4}/{sm.reps:<4} "
               f"{s['good_reps']:>4}/{sm.good_reps:<4} {s['good_hold_s']:>6.1f}/{sm.good_hold_s:<6.1f} | "
               f"{d_reps:>+6d} {d_hold:>+8.2f}")
-    for s in steps[len(CLIPS):]:
+    for s in steps[len(clips):]:
         print(f"{s['exercise']:<11} {'(not in the clips)':>14}  skipped={s['skipped']}")
     print(f"worst difference against score: {worst_reps:.0f} rep(s), {worst_hold:.2f} s of good hold "
           f"(bar: 1 rep, 1 s)")

@@ -238,14 +238,20 @@ def evaluate_clip(video: Path, spec: Spec | None = None, cache_dir: Path | None 
 
 
 def _mistaken_for(src, exercise: str, ts: list[float], in_pos, fps: float, every_frame: bool) -> dict[str, float]:
-    """Seconds of the clip's true in-position time that each neighbour exercise judges as its own position."""
+    """Seconds of the clip's true in-position time that each neighbour exercise judges as its own position.
+
+    A spec keeps a position for its `exit_s` after the shape is left, so the first exit_s of each true interval
+    is left out: a clip that starts in the neighbour's pose (a plank before the downward dog) or passes through
+    it on the way (a sphinx rising through a low forearm plank's shape) is not taken for it by that carry-over."""
     known = set(list_specs())
     out = {}
     for other in NEIGHBOURS.get(exercise, ()):
         if other not in known:
             continue
+        grace_s = load_spec(other).position.exit_s
+        ivs = [(a + grace_s, b) for a, b in in_pos if b > a + grace_s]
         frames = score(src, other, every_frame=every_frame).frames
-        out[other] = sum(1 for f, t in zip(frames, ts) if f.state in IN_POSITION and _in_any(t, in_pos)) / fps
+        out[other] = sum(1 for f, t in zip(frames, ts) if f.state in IN_POSITION and _in_any(t, ivs)) / fps
     return out
 
 
