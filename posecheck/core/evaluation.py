@@ -131,7 +131,8 @@ class Evaluator:
     `measurer`: one shared with other evaluators given the same poses (see `Measurer`); used only when its
     frame size and smoothing are this spec's, else this evaluator measures for itself."""
 
-    def __init__(self, spec: Spec, width: int, height: int, still: bool = False, measurer: Measurer | None = None):
+    def __init__(self, spec: Spec, width: int, height: int, still: bool = False, measurer: Measurer | None = None,
+                 near_deg: float = NEAR_POSITION_DEG):
         if still:
             # A still image is judged as it is: no time to enter the position or to debounce a fault.
             spec = spec.model_copy(update={
@@ -159,6 +160,7 @@ class Evaluator:
         self._index = 0
         self._prev_t: float | None = None
         self._deciding = False
+        self._near_deg = near_deg  # out of the position, how near its ranges counts as entering it
 
     @property
     def view(self) -> ViewState:
@@ -391,7 +393,7 @@ class Evaluator:
     def _decides(self, angles: dict, verdict: ChecksVerdict) -> bool:
         pos = self._position
         if not pos.in_position:
-            return pos.near(angles, NEAR_POSITION_DEG)
+            return pos.near(angles, self._near_deg)
         if pos.leaving or verdict.unsettled:
             return True
         if self._timer is not None and self._timer.pending_s > 0:
