@@ -8,6 +8,12 @@ from pathlib import Path
 
 DATA = Path(__file__).parent / "data" / "routine"
 BACK_QUICK_CLIPS = ("cat_cow_a", "cobra_hold_a", "plank_clean_a", "bridge_reps_a")
+# back_basics' steps in order, one clip each, its rests and stretches included
+BACK_BASICS_CLIPS = ("cat_cow_a", "sphinx_hold_a", "cobra_hold_a", "plank_clean_a", "forearm_plank_clean_g",
+                     "downward_dog_a", "bridge_reps_a", "child_pose_a")
+EXERCISE = {"cat_cow_a": "cat_cow", "sphinx_hold_a": "sphinx", "cobra_hold_a": "cobra", "plank_clean_a": "plank",
+            "forearm_plank_clean_g": "forearm_plank", "downward_dog_a": "downward_dog", "bridge_reps_a": "bridge",
+            "child_pose_a": "child_pose"}
 
 
 def concat_recordings(names, out: Path) -> list[tuple[str, float, float]]:

@@ -165,7 +165,7 @@ def child_pose_points() -> dict:
 def sphinx_points(chest_lift: float = 1.0) -> dict:
     """Sphinx facing +x: prone, legs and pelvis on the floor, forearms on the floor with the elbows under the
     shoulders, chest lifted (`chest_lift` 0 lying flat, 1 up on the forearms)."""
-    shoulder_y = FLOOR_Y - 25 - 65 * chest_lift
+    shoulder_y = FLOOR_Y - 25 - 80 * chest_lift  # torso 28 deg up, 20 at 0.65
     return {"ankle": (100.0, FLOOR_Y - 8), "knee": (210.0, FLOOR_Y - 10), "hip": (300.0, FLOOR_Y - 18),
             "shoulder": (465.0, shoulder_y), "elbow": (470.0, FLOOR_Y - 5), "wrist": (545.0, FLOOR_Y - 3),
             "ear": (525.0, shoulder_y - 30)}

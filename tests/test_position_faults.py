@@ -27,9 +27,12 @@ def test_hips_far_up_is_a_plank_with_hips_piking_not_setup(exercise, pike_deg):
     assert states == {"fault"} and "hips_piking" in faults
 
 
-@pytest.mark.parametrize("exercise", ["plank", "forearm_plank"])
-def test_belly_near_the_floor_is_a_plank_with_hips_sagging(exercise):
-    states, faults = held(exercise, sag_deg=35.0)
+# On the forearms the belly can sink less far before the body lies on the floor: a 25 deg sag is the renders'
+# largest (torso 21 deg) and near the Ngo trainer's "hips too low" frames (body_sag up to 28, 98%); lower, with
+# the chest up on upright arms, is a sphinx (sphinx.toml), not a forearm plank.
+@pytest.mark.parametrize("exercise,sag_deg", [("plank", 35.0), ("forearm_plank", 25.0)])
+def test_belly_near_the_floor_is_a_plank_with_hips_sagging(exercise, sag_deg):
+    states, faults = held(exercise, sag_deg=sag_deg)
     assert states == {"fault"} and "hips_sagging" in faults
 
 

@@ -4,7 +4,7 @@ each part; steps never shown are skipped; breathing, the stop key, the safety no
 import json
 
 import pytest
-from routine_clip import BACK_QUICK_CLIPS, concat_recordings, cut_part
+from routine_clip import BACK_BASICS_CLIPS, BACK_QUICK_CLIPS, EXERCISE, concat_recordings, cut_part
 
 import posecheck
 from posecheck.cli.main import run
@@ -16,8 +16,6 @@ from posecheck.routine.breath import BreathPacer
 from posecheck.routine.model import list_routines, load_routine, parse_routine
 from posecheck.routine.safety import NOTICE_NAME
 from posecheck.routine.session import KEY_STOP, STOPPED_ON_PAIN, run_routine
-
-EXERCISE = {"cat_cow_a": "cat_cow", "cobra_hold_a": "cobra", "plank_clean_a": "plank", "bridge_reps_a": "bridge"}
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +61,60 @@ def test_reps_and_holds_match_score_on_each_part(routine_report, cut_together):
     # And what the clips hold (their truth): 4 cat/cow reps, 3 bridge reps of which the last is too low.
     assert by_ex["cat_cow"]["reps"] == 4 and by_ex["bridge"]["reps"] == 3 and by_ex["bridge"]["good_reps"] == 2
     assert by_ex["cobra"]["good_hold_s"] > 6.0 and by_ex["plank"]["good_hold_s"] > 9.0
+
+
+@pytest.fixture(scope="module")
+def back_basics(tmp_path_factory):
+    """Every step of back_basics, one clip each (the sphinx, downward dog and child's pose among them)."""
+    d = tmp_path_factory.mktemp("back_basics")
+    whole = d / "back_basics_parts.jsonl"
+    parts = concat_recordings(BACK_BASICS_CLIPS, whole)
+    out = d / "r.json"
+    assert run(["routine", "back_basics", "--source", str(whole), "--headless", "--no-drop", "--no-voice",
+                "--json", str(out), "--no-save"]) == 0
+    return json.loads(out.read_text()), whole, parts, d
+
+
+def test_back_basics_follows_every_step_the_rests_and_stretches_included(back_basics):
+    report, whole, parts, d = back_basics
+    steps = report["steps"]
+    assert [s["exercise"] for s in steps] == [EXERCISE[c] for c in BACK_BASICS_CLIPS]
+    for s, (clip, start, end) in zip(steps, parts):
+        assert not s["skipped"], clip
+        assert start - 0.05 <= s["start_s"] <= start + 4.0, (clip, s["start_s"], start)
+        assert s["end_s"] <= end + 0.5, (clip, s["end_s"], end)
+        part = cut_part(whole, start, end, d / f"{clip}.jsonl")
+        scored = posecheck.score(part, exercise=EXERCISE[clip]).summary
+        assert abs(s["reps"] - scored.reps) <= 1, (clip, s["reps"], scored.reps)
+        assert abs(s["good_hold_s"] - scored.good_hold_s) <= 1.0, (clip, s["good_hold_s"], scored.good_hold_s)
+    by_ex = {s["exercise"]: s for s in steps}
+    # The clips hold each pose 5.5-6.5 s (their truth); the routine times nearly all of it as good form.
+    for ex in ("sphinx", "downward_dog", "child_pose"):
+        assert by_ex[ex]["good_hold_s"] > 4.5 and not by_ex[ex]["fault_s"], by_ex[ex]
+    assert report["summary"]["steps_done"] == len(BACK_BASICS_CLIPS) and report["summary"]["steps_skipped"] == 0
+
+
+def test_steps_sharing_their_measures_judge_as_each_measuring_alone(cut_together, monkeypatch):
+    # A routine judges every step still to come on each frame; they share one Measurer (a frame is measured
+    # once), which must change nothing: the same report, the same words at the same times.
+    from posecheck.core.session import Session
+    from posecheck.io.streams import open_poses
+    from posecheck.routine import runner as runner_mod
+    from posecheck.routine.report import build_routine_report
+
+    whole, _parts, _d = cut_together
+    with open_poses(whole) as stream:
+        info, poses = stream.info, [p for _f, p in stream]
+
+    def follow():
+        r = runner_mod.RoutineRunner(load_routine("back_basics"), info)
+        for p in poses:
+            r.step(p)
+        return build_routine_report(r).to_dict(), [(e.t_s, e.text) for e in r.events]
+
+    shared = follow()
+    monkeypatch.setattr(runner_mod, "Session", lambda *a, measurer=None, **k: Session(*a, **k))
+    assert follow() == shared
 
 
 def test_the_report_is_the_routine_contract(routine_report):

@@ -8,7 +8,9 @@ recording) in a folder: run the model (cached as a recording), judge, and measur
   The true onset is when the *true* measure crosses the spec's threshold (not when the injection starts);
 - hold-time error: reported good-form seconds against the truth (in position minus the true fault time);
 - rep count and good-rep count errors;
-- false cues on clean clips.
+- false cues on clean clips;
+- neighbour poses: the time a look-alike exercise's spec judges the clip's true in-position time as its own
+  (`NEIGHBOURS`: a sphinx is not a cobra, a downward dog is not a piked plank, ...).
 """
 
 from __future__ import annotations
@@ -31,6 +33,20 @@ from posecheck.report.templating import fixed
 __all__ = ["ClipResult", "evaluate_clip", "evaluate_folder", "markdown_table", "overall"]
 
 EVENT_SLACK_S = 0.5  # a cue within this long after the true fault ends still counts as detecting it
+IN_POSITION = ("good", "fault", "unknown")  # the states of a frame judged in the exercise's position
+
+# Exercises that look alike from the side. A clip of the key's exercise must not be taken, while the person is
+# truly in its position, for any of these: a sphinx (forearms flat) is neither a cobra (on the hands) nor a forearm
+# plank (pelvis up), and the other way round; a downward dog is not a piked plank; child's pose is not cat/cow.
+NEIGHBOURS: dict[str, tuple[str, ...]] = {
+    "sphinx": ("cobra", "forearm_plank"),
+    "cobra": ("sphinx",),
+    "forearm_plank": ("sphinx",),
+    "plank": ("downward_dog",),
+    "downward_dog": ("plank", "forearm_plank"),
+    "child_pose": ("cat_cow",),
+    "cat_cow": ("child_pose",),
+}
 CUE_WITHIN_S = 0.5  # the bar (issue 12): a fault of 15 deg or more is cued within this long of its true onset
 
 
@@ -52,6 +68,7 @@ class ClipResult:
     size_deg: dict = field(default_factory=dict)  # fault -> injected size
     holds_n: int = 1
     hold_at: str = "position"
+    mistaken_for: dict = field(default_factory=dict)  # neighbour spec -> seconds it judged as its own position
 
     @property
     def hold_err_s(self) -> float | None:
@@ -217,7 +234,26 @@ def evaluate_clip(video: Path, spec: Spec | None = None, cache_dir: Path | None 
         res.hold_truth_s, res.hold_got_s = good, report.summary.good_hold_s
         res.holds_n = max(len(holds), 1)
         res.hold_at = spec.hold.at
+    res.mistaken_for = _mistaken_for(src, exercise, ts[:n], in_pos, truth.get("fps", 30.0), every_frame)
     return res, report
+
+
+def _mistaken_for(src, exercise: str, ts: list[float], in_pos, fps: float, every_frame: bool) -> dict[str, float]:
+    """Seconds of the clip's true in-position time that each neighbour exercise judges as its own position.
+
+    A spec keeps a position for its `exit_s` after the shape is left, so the first exit_s of each true interval
+    is left out: a clip that starts in the neighbour's pose (a plank before the downward dog) or passes through
+    it on the way (a sphinx rising through a low forearm plank's shape) is not taken for it by that carry-over."""
+    known = set(list_specs())
+    out = {}
+    for other in NEIGHBOURS.get(exercise, ()):
+        if other not in known:
+            continue
+        grace_s = load_spec(other).position.exit_s
+        ivs = [(a + grace_s, b) for a, b in in_pos if b > a + grace_s]
+        frames = score(src, other, every_frame=every_frame).frames
+        out[other] = sum(1 for f, t in zip(frames, ts) if f.state in IN_POSITION and _in_any(t, ivs)) / fps
+    return out
 
 
 def _beyond_tolerance(chk, fault: dict, frames, ts, in_pos) -> bool:
@@ -303,6 +339,8 @@ def overall(results: list[ClipResult]) -> dict:
         "rep_count_exact": sum(1 for r in reps if r.reps_got == r.reps_truth), "rep_clips": len(reps),
         "good_rep_exact": sum(1 for r in reps if r.good_reps_got == r.good_reps_truth),
         "angle_median_of_medians": {m: statistics.median(v) for m, v in all_err.items()},
+        "neighbour_checks": sum(len(r.mistaken_for) for r in results),
+        "mistaken": sorted((r.name, k, v) for r in results for k, v in r.mistaken_for.items() if v > 0),
     }
 
 
@@ -324,6 +362,9 @@ def markdown_table(results: list[ClipResult]) -> str:
             fl.append(f"{fid} {d['found']}/{d['events']}, P {_f(prec)} R {_f(rec)}, lat {_f(lat, 2, ' s')}")
         reps = "-" if r.reps_truth is None else f"{r.reps_got}/{r.reps_truth} ({r.good_reps_got}/{r.good_reps_truth})"
         fc = ", ".join(f"{f}@{t:.1f}" for t, f in r.false_cues) or "0"
+        mistaken = [f"taken for {k} {v:.1f} s" for k, v in r.mistaken_for.items() if v > 0]
+        if mistaken:
+            fc += "; " + ", ".join(mistaken)
         lines.append(f"| {r.name} | {r.exercise} | {r.detected_frac:.0%} | {ang or '-'} | {'; '.join(fl) or '-'} | "
                      f"{_f(r.hold_err_s)} | {reps} | {fc} |")
     o = overall(results)
@@ -349,6 +390,8 @@ def markdown_table(results: list[ClipResult]) -> str:
               f"- hold time error: median {_f(o['hold_err_median_s'])} s, max {_f(o['hold_err_max_s'])} s",
               f"- rep counts exact: {o['rep_count_exact']}/{o['rep_clips']} clips; good-rep counts exact: "
               f"{o['good_rep_exact']}/{o['rep_clips']}",
+              f"- neighbour poses: {len(o['mistaken'])} of {o['neighbour_checks']} clip/look-alike pairs taken for "
+              "the look-alike in position" + "".join(f"; {c} as {k} {v:.1f} s" for c, k, v in o["mistaken"]),
               "- angle error (median of per-clip medians, deg): " + ", ".join(
                   f"{m} {v:.1f}" for m, v in sorted(o["angle_median_of_medians"].items()))]
     return "\n".join(lines)

@@ -44,7 +44,7 @@ from posecheck.core.specs import Spec
 from posecheck.core.timing import frame_dt
 from posecheck.core.view import ViewState, restrict_to_view
 
-__all__ = ["FrameResult", "Revision", "HoldRecord", "RepRecord", "SetRecord", "Evaluator"]
+__all__ = ["FrameResult", "Revision", "HoldRecord", "RepRecord", "SetRecord", "Evaluator", "Measurer"]
 
 # Out of the position but every range within this: near enough that the next frames may enter it (the body
 # settling into a plank reads a few degrees outside its ranges before it is in them).
@@ -89,10 +89,50 @@ class SetRecord:
     faults: dict = field(default_factory=dict)  # fault id -> seconds
 
 
-class Evaluator:
-    """Judges a stream of poses against one spec; see the module docstring for the timing rules."""
+class Measurer:
+    """The smoothed measures of a stream of poses, on the side facing the camera, with the state that takes
+    (side tracker, filters, what the view supports).
 
-    def __init__(self, spec: Spec, width: int, height: int, still: bool = False):
+    Evaluators that are given the same poses, in the same order, from the same first pose, with the same
+    smoothing may share one, so that each pose is measured once: a routine judges every step still to come on
+    the frames it is given (routine/runner.py), and measuring is most of the cost of judging a frame."""
+
+    def __init__(self, width: int, height: int, smoothing):
+        self.width, self.height = width, height
+        self.key = (width, height, smoothing.min_cutoff_hz, smoothing.beta)
+        self._filters = OneEuroBank(len(MEASURES), smoothing.min_cutoff_hz, smoothing.beta)
+        self._side = SideTracker()
+        self._last_side: str | None = None
+        self.view = ViewState()  # what the camera can see of this person (core/view.py)
+        self._last: tuple[Pose, str | None, dict] | None = None
+
+    def measure(self, pose: Pose) -> tuple[str | None, dict]:
+        """(side, measures) of this pose (NaN when nobody is in view); the same pose again: the same answer."""
+        last = self._last
+        if last is not None and last[0] is pose:
+            return last[1], dict(last[2])  # a copy: each evaluator owns the dict its frames carry
+        if not pose.detected:
+            side, angles = None, nan_measures()
+        else:
+            side = self._side.update(pose)
+            if side != self._last_side:
+                self._filters.reset()
+                self._last_side = side
+            raw = measure_pose_fast(pose, self.width, self.height, side)
+            raw, self.view = restrict_to_view(raw, pose, self.width, self.height, side, self.view)
+            angles = dict(zip(MEASURES, self._filters([raw[m] for m in MEASURES], pose.t_s)))
+        self._last = (pose, side, angles)
+        return side, angles
+
+
+class Evaluator:
+    """Judges a stream of poses against one spec; see the module docstring for the timing rules.
+
+    `measurer`: one shared with other evaluators given the same poses (see `Measurer`); used only when its
+    frame size and smoothing are this spec's, else this evaluator measures for itself."""
+
+    def __init__(self, spec: Spec, width: int, height: int, still: bool = False, measurer: Measurer | None = None,
+                 near_deg: float = NEAR_POSITION_DEG):
         if still:
             # A still image is judged as it is: no time to enter the position or to debounce a fault.
             spec = spec.model_copy(update={
@@ -100,16 +140,14 @@ class Evaluator:
                 "checks": [c.model_copy(update={"debounce_s": 0.0}) for c in spec.checks]})
         self.spec = spec
         self.width, self.height = width, height
-        self._filters = OneEuroBank(len(MEASURES), spec.smoothing.min_cutoff_hz, spec.smoothing.beta)
-        self._side = SideTracker()
-        self._last_side: str | None = None
+        own = Measurer(width, height, spec.smoothing)
+        self.measurer = measurer if measurer is not None and measurer.key == own.key else own
         self._position = PositionTracker(spec.position)
         self._checks = Checks(spec.checks)
         self._reps = RepCounter(spec.reps, TempoJudge(spec.tempo)) if spec.reps else None
         self._timer = HoldTimer(spec.hold) if spec.hold else None
         self._hold_at = spec.hold.at if spec.hold else None
         self._top = TopWatch(spec.reps.measure, self._reps.d) if self._hold_at == "top" and self._reps else None
-        self.view = ViewState()  # what the camera can see of this person (core/view.py)
         self.sets: list[SetRecord] = []
         self._fault_s: dict[str, float] = {}
         self._state_s: dict[State, float] = dict.fromkeys(State, 0.0)
@@ -122,6 +160,12 @@ class Evaluator:
         self._index = 0
         self._prev_t: float | None = None
         self._deciding = False
+        self._near_deg = near_deg  # out of the position, how near its ranges counts as entering it
+
+    @property
+    def view(self) -> ViewState:
+        """What the camera can see of this person (core/view.py)."""
+        return self.measurer.view
 
     # --- the step ------------------------------------------------------------------------------------
     def step(self, pose: Pose) -> FrameResult:
@@ -130,7 +174,7 @@ class Evaluator:
         self._prev_t, index = t, self._index
         self._index += 1
         events: list[Event] = []
-        side, angles = self._measure(pose)
+        side, angles = self.measurer.measure(pose)
         pos_ok = self._position.rule(angles) if pose.detected else False
         self._follow_position(t, dt, pose.detected, angles, pos_ok, events)
         judged = self._position.judging and pose.detected
@@ -188,18 +232,6 @@ class Evaluator:
         return tail_s
 
     # --- the parts, in the order of the step -----------------------------------------------------------
-    def _measure(self, pose: Pose) -> tuple[str | None, dict]:
-        """The smoothed measures of this pose (NaN when nobody is in view), on the side facing the camera."""
-        if not pose.detected:
-            return None, nan_measures()
-        side = self._side.update(pose)
-        if side != self._last_side:
-            self._filters.reset()
-            self._last_side = side
-        raw = measure_pose_fast(pose, self.width, self.height, side)
-        raw, self.view = restrict_to_view(raw, pose, self.width, self.height, side, self.view)
-        return side, dict(zip(MEASURES, self._filters([raw[m] for m in MEASURES], pose.t_s)))
-
     def _follow_position(self, t: float, dt: float, detected: bool, angles: dict, pos_ok: bool | None,
                          events: list) -> None:
         change = self._position.step(t, detected, angles, pos_ok)
@@ -361,7 +393,7 @@ class Evaluator:
     def _decides(self, angles: dict, verdict: ChecksVerdict) -> bool:
         pos = self._position
         if not pos.in_position:
-            return pos.near(angles, NEAR_POSITION_DEG)
+            return pos.near(angles, self._near_deg)
         if pos.leaving or verdict.unsettled:
             return True
         if self._timer is not None and self._timer.pending_s > 0:

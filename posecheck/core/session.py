@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
 from posecheck.core.cues import Cue, CueScheduler
-from posecheck.core.evaluation import SHOWN_S, Evaluator, FrameResult
+from posecheck.core.evaluation import SHOWN_S, Evaluator, FrameResult, Measurer
 from posecheck.core.events import State
 from posecheck.core.guidance import Framing, assess_framing
 from posecheck.core.landmarks import Pose, SourceInfo
@@ -34,12 +34,13 @@ class Session:
 
     `keep_frames=False` keeps no per-frame results (memory stays flat over hours), only the last `SHOWN_S`
     seconds, which the evaluator may still settle (`FrameResult.revised`); each frame is handed to
-    `on_final(frame)` once it can no longer change, the rest when the session finishes."""
+    `on_final(frame)` once it can no longer change, the rest when the session finishes. `measurer`: shared
+    with other sessions given the same poses from the same first one (core/evaluation.Measurer)."""
 
     def __init__(self, spec: Spec, info: SourceInfo, estimator: str = "", keep_frames: bool = True,
-                 on_final: Callable[[FrameResult], None] | None = None):
+                 on_final: Callable[[FrameResult], None] | None = None, measurer: Measurer | None = None):
         self.spec, self.info, self.estimator = spec, info, estimator
-        self.evaluator = Evaluator(spec, info.width, info.height, still=info.kind == "image")
+        self.evaluator = Evaluator(spec, info.width, info.height, still=info.kind == "image", measurer=measurer)
         self.cues = CueScheduler(spec)
         self.keep_frames = keep_frames
         self.frames: list[FrameResult] = []

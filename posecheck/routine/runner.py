@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from posecheck import words
 from posecheck.core.cues import CUE_SHOWN_S
+from posecheck.core.evaluation import Measurer
 from posecheck.core.events import RepCompleted, SetEnded, SetStarted
 from posecheck.core.landmarks import Pose, SourceInfo
 from posecheck.core.session import Session
@@ -156,15 +157,22 @@ class RoutineRunner:
         self.events.append(ev)
 
     def _boundary(self, i: int, t: float | None) -> None:
-        """Step i is due from now: it and every later step get a fresh Session (a step that had one keeps it)."""
+        """Step i is due from now: it and every later step get a fresh Session (a step that had one keeps it).
+
+        The fresh Sessions see the same frames from now on, so they share their measures (one `Measurer` per
+        smoothing): a frame is measured once, not once per step still to come."""
         self.i = i
         self.due_since = t if t is not None else 0.0
         self._extreme = None
         self._pending_set = False
         self.cue = None
+        shared: dict = {}
         for st in self.steps[i:]:
             if st.session is None or not st.started:
-                st.session = Session(st.spec, self.info, self.estimator, keep_frames=False)
+                sm = st.spec.smoothing
+                measurer = shared.setdefault((sm.min_cutoff_hz, sm.beta),
+                                             Measurer(self.info.width, self.info.height, sm))
+                st.session = Session(st.spec, self.info, self.estimator, keep_frames=False, measurer=measurer)
                 st.set_seen_t = None
 
     def step(self, pose: Pose) -> list[LiveEvent]:

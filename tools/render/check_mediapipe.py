@@ -83,6 +83,9 @@ MEASURES = {
     "cobra": {"lift_ratio": lift_ratio, "ear-shoulder-hip": angle_fn("ear-shoulder-hip")},
     "bridge": {},
     "cat_cow": {"ear-shoulder-hip": angle_fn("ear-shoulder-hip"), "head_drop": head_drop},
+    "sphinx": {"lift_ratio": lift_ratio},
+    "child_pose": {},
+    "downward_dog": {},
     "none": {},
 }
 
@@ -168,7 +171,8 @@ def check(video: Path) -> dict:
 FAULT_KEY = {"hands_not_under_shoulders": "hands_forward", "head_dropping": "head_drop",
              "pelvis_off_floor": "lift_ratio"}
 KEY = {"plank": "hip_deviation", "forearm_plank": "hip_deviation", "cobra": "shoulder-hip-knee",
-       "bridge": "shoulder-hip-knee", "cat_cow": "ear-shoulder-hip", "none": "shoulder-hip-knee"}
+       "bridge": "shoulder-hip-knee", "cat_cow": "ear-shoulder-hip", "sphinx": "shoulder-elbow-wrist",
+       "child_pose": "shoulder-hip-knee", "downward_dog": "shoulder-hip-knee", "none": "shoulder-hip-knee"}
 
 
 def main(argv=None):

@@ -192,6 +192,57 @@ def sitting(name, body, clothes, side):
     return c
 
 
+# ------------------------------------------- the routine's rests and stretches (issue #13)
+def sphinx(name, body, clothes, side, hold_s=5.5):
+    """Prone on the forearms (elbows forward, chest low), lift the chest into a sphinx, hold, lower."""
+    c = Clip(name, "sphinx", "Sphinx: lying on the forearms (elbows in front, chest low), lift the chest (elbows under "
+             "the shoulders, forearms flat, pelvis down), hold, lower. Also a neighbour of the cobra (straight arms) "
+             "and of the forearm plank (pelvis up): neither.", body, clothes, side, 2.4 + hold_s + 1.9, "feet")
+    c.key(0.0, "prone_forearms").key(0.6, "prone_forearms").key(2.4, "sphinx", in_position=True, hold=True)
+    c.key(2.4 + hold_s, "sphinx").key(3.9 + hold_s, "prone_forearms")
+    return c
+
+
+def child_pose(name, body, clothes, side, hold_s=6.5):
+    """From hands and knees, sit back onto the heels into child's pose and rest there."""
+    c = Clip(name, "child_pose", "Child's pose: from hands and knees sit back onto the heels, chest onto the thighs, "
+             "arms forward along the floor, forehead down; rest.", body, clothes, side, 2.8 + hold_s, "knees")
+    c.key(0.0, "tabletop").key(0.5, "tabletop").key(2.8, "child_pose", in_position=True, hold=True)
+    c.key(2.8 + hold_s, "child_pose")
+    return c
+
+
+def downward_dog(name, body, clothes, side, hold_s=6.5):
+    """From a plank, push the hips up and back into a downward dog and hold."""
+    c = Clip(name, "downward_dog", "Downward dog: from a plank push the hips up and back (arms and legs long, an "
+             "inverted V), hold.", body, clothes, side, 2.6 + hold_s, "hands")
+    c.key(0.0, "plank").key(0.5, "plank").key(2.6, "downward_dog", in_position=True, hold=True)
+    c.key(2.6 + hold_s, "downward_dog")
+    return c
+
+
+def prone_flat(name, body, clothes, side, duration_s=6.0):
+    """Negative control: lying flat, propped on the forearms, pelvis down: not a forearm plank, sphinx or cobra."""
+    c = Clip(name, "none", "Negative control: lying face down propped lightly on the forearms, elbows well in front of "
+             "the shoulders, chest low, pelvis on the floor (the forearm plank's arms with the body not lifted).",
+             body, clothes, side, duration_s, "feet")
+    c.key(0.0, "prone_flat").key(duration_s, "prone_flat")
+    return c
+
+
+def routine_pose_clips() -> list[Clip]:
+    """Sphinx, child's pose and downward dog, two bodies and both camera sides each, and a neighbour pose."""
+    return [
+        sphinx("sphinx_hold_a", "average_male", "red", "left"),
+        sphinx("sphinx_hold_b", "slim_female", "green", "right"),
+        child_pose("child_pose_a", "average_male", "grey", "right"),
+        child_pose("child_pose_b", "slim_female", "orange", "left"),
+        downward_dog("downward_dog_a", "average_female", "blue", "left"),
+        downward_dog("downward_dog_b", "heavy_male", "purple", "right"),
+        prone_flat("none_prone_flat_a", "average_female", "white", "right"),
+    ]
+
+
 def all_clips() -> list[Clip]:
     c = []
     # (a) the sample clips
@@ -238,6 +289,7 @@ def all_clips() -> list[Clip]:
     c.append(cat_cow("cat_cow_fast_d", "average_female", "green", "right", 6, 0.6, 0.1, tempo="fast"))
     c.append(sitting("none_sitting_b", "average_male", "red", "left"))
     c.append(standing_walk("none_standing_c", "slim_female", "blue", "left"))
+    c += routine_pose_clips()
     # (d) wider: other bodies (phenotype variations), cameras 0.4-1.2 m high and 2-4 m away aimed at the body,
     # phases 0.3-3 s, bridge tops at several depths, pikes 20-35 and sags 15-20 deg; each clip varies body,
     # camera and one fault or tempo (not a full grid). Planned but not rendered yet: tools/render/STATUS.md.

@@ -147,6 +147,59 @@ POSES["long_sit"] = Pose(
     reach=(("upper_arm_l", "hands_l"), ("upper_arm_r", "hands_r")),
 )
 
+# ------------------------------------------------------ sphinx (forearms)
+# Prone on the forearms: the pelvis and legs stay on the floor ("front" rests), the upper arms are turned
+# about the shoulders until the forearms touch the floor (reach), so the elbows land where the trunk puts them.
+_FOREARMS_REACH = (("upper_arm_l", "forearms_l"), ("upper_arm_r", "forearms_r"))
+# lying on the forearms, elbows in front of the shoulders, chest low: the start and end of a sphinx
+POSES["prone_forearms"] = Pose(
+    angles=dict(pelvis=0, lumbar=2, chest=6, neck=12, head=4,
+                upper_arm=-35, forearm=0, hand=0, **_PRONE_LEGS),
+    extras=PRONE_EXTRAS,
+    contacts=("front", "knees_feet"),
+    reach=_FOREARMS_REACH,
+)
+# lying on the floor propped lightly on the forearms, elbows well in front of the shoulders, chest low:
+# a neighbour pose no exercise should take for itself (the forearm plank's arms with the body not lifted)
+POSES["prone_flat"] = Pose(
+    angles=dict(pelvis=0, lumbar=1, chest=3, neck=10, head=4,
+                upper_arm=-22, forearm=0, hand=0, **_PRONE_LEGS),
+    extras=PRONE_EXTRAS,
+    contacts=("front", "knees_feet"),
+    reach=_FOREARMS_REACH,
+)
+# the sphinx: chest up, elbows under the shoulders, forearms flat and parallel, pelvis down
+POSES["sphinx"] = Pose(
+    angles=dict(pelvis=2, lumbar=18, chest=30, neck=40, head=44,
+                upper_arm=-90, forearm=0, hand=0, **_PRONE_LEGS),
+    extras=PRONE_EXTRAS,
+    contacts=("front", "knees_feet"),
+    reach=_FOREARMS_REACH,
+)
+
+# ------------------------------------------------------------ child's pose
+# kneeling, sitting back on the heels (shins and the tops of the feet on the floor), chest on the thighs,
+# arms reaching forward along the floor, forehead down
+POSES["child_pose"] = Pose(
+    angles=dict(pelvis=-20, lumbar=-16, chest=-6, neck=27, head=-4,
+                upper_arm=-8, forearm=-4, hand=0, thigh=-26, shank=180, foot=196, toes=180),
+    extras=PRONE_EXTRAS,
+    # the head rests by its angles, not by a reach solve: tabletop -> child's pose would switch one on half-way
+    # and the head would jump; the same contacts and leg reach as the tabletop it starts from
+    contacts=("hands", "knees_feet"),
+    reach=(("shank", "feet"),),
+)
+
+# ------------------------------------------------------------ downward dog
+# hands and feet on the floor, hips high: an inverted V, arms in line with the back, legs long
+POSES["downward_dog"] = Pose(
+    angles=dict(pelvis=-46, lumbar=-46, chest=-44, neck=-52, head=-66,
+                upper_arm=-46, forearm=-46, hand=0, thigh=-122, shank=-118, foot=-12, toes=0),
+    extras=PRONE_EXTRAS,
+    contacts=("hands", "knees_feet"),
+    reach=(("shank", "feet"),),
+)
+
 # Which pose a fault blends toward (see timeline.apply_faults)
 BOTTOM_OF = {"bridge_top": "bridge_bottom"}
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import poses
 from body import CENTRE_SEGMENTS, SIDE_SEGMENTS
 
-EXERCISES = {"plank", "forearm_plank", "cobra", "bridge", "cat_cow", "none"}
+EXERCISES = {"plank", "forearm_plank", "cobra", "bridge", "cat_cow", "sphinx", "child_pose", "downward_dog", "none"}
 FAULTS = {
     "hips_sagging": {"plank", "forearm_plank"},
     "hips_piking": {"plank", "forearm_plank"},

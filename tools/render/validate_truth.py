@@ -14,7 +14,7 @@ import math
 import sys
 from pathlib import Path
 
-EXERCISES = {"plank", "forearm_plank", "cobra", "bridge", "cat_cow", "none"}
+EXERCISES = {"plank", "forearm_plank", "cobra", "bridge", "cat_cow", "sphinx", "child_pose", "downward_dog", "none"}
 FAULTS = {"hips_sagging", "hips_piking", "hands_not_under_shoulders", "head_dropping", "hips_too_low",
           "pelvis_off_floor", "moving_too_fast"}
 TRUTH_KEYS = {"format", "version", "name", "exercise", "description", "width", "height", "fps", "frames",
