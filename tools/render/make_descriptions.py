@@ -291,7 +291,7 @@ def all_clips() -> list[Clip]:
     c.append(standing_walk("none_standing_c", "slim_female", "blue", "left"))
     c += routine_pose_clips()
     # (d) wider: other bodies (phenotype variations), cameras 0.4-1.2 m high and 2-4 m away aimed at the body,
-    # phases 0.3-3 s, bridge tops at several depths, pikes 20-35 and sags 15-20 deg; each clip varies body,
+    # phases 0.3-3 s, bridge tops at several depths, pikes 15-35 and sags 15-20 deg; each clip varies body,
     # camera and one fault or tempo (not a full grid). Planned but not rendered yet: tools/render/STATUS.md.
     c.append(plank("plank_clean_h", "average_male", "grey", "right", hold_s=6.5,
                    camera=cam(1.0, 3.5, 0.35, 35), phenotype=TALL))
@@ -303,6 +303,10 @@ def all_clips() -> list[Clip]:
                    camera=cam(0.8, 4.0, 0.3, 35), phenotype=LIGHT))
     c.append(plank("plank_sag20_l", "average_male", "white", "right", "hips_sagging", 20, hold_s=6.5, fault_at=3.6,
                    camera=cam(0.5, 2.0, 0.3, 50), phenotype=HEAVY))
+    c.append(plank("forearm_plank_clean_h", "heavy_male", "red", "left", forearm=True, hold_s=6.5,
+                   camera=cam(1.2, 2.5, 0.3, 45), phenotype=TALL))
+    c.append(plank("forearm_plank_pike15_i", "average_female", "blue", "right", "hips_piking", 15, forearm=True,
+                   hold_s=6.5, fault_at=3.6, camera=cam(0.4, 3.0, 0.3, 40), phenotype=TALL))
     c.append(plank("forearm_plank_pike30_j", "slim_female", "grey", "left", "hips_piking", 30, forearm=True,
                    hold_s=6.5, fault_at=3.6, camera=cam(0.9, 3.5, 0.3, 35), phenotype=LIGHT))
     c.append(plank("forearm_plank_sag20_k", "average_male", "orange", "right", "hips_sagging", 20, forearm=True,
