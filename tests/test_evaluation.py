@@ -258,3 +258,38 @@ def test_a_lift_is_decided_until_it_reaches_the_top_or_stalls_short_of_it():
     assert not any(during(3.5, 5.0))  # held at the top: decided
     assert all(during(7.5, 8.3))  # half way up: deciding until the stall is told (no gain for 1 s)
     assert not any(during(8.6, 10.0))  # told short: decided
+
+
+def _turned(poses, hips_apart: float):
+    """The same poses with the far side moved across the picture by `hips_apart` torso lengths (the body turned
+    toward the camera, as in tests/test_view.py)."""
+    out = []
+    for p in poses:
+        xyz = p.xyz.copy()
+        torso = math.dist(xyz[11, :2] * (W, H), xyz[23, :2] * (W, H))
+        for far in (24, 26, 28):  # right hip, knee, ankle: beside their left twins
+            xyz[far, 0] = xyz[far - 1, 0] + hips_apart * torso / W
+        xyz[12, 0] = xyz[11, 0] + 1.5 * hips_apart * torso / W
+        out.append(p.__class__(t_s=p.t_s, xyz=xyz, visibility=p.visibility))
+    return out
+
+
+@pytest.mark.parametrize("exercise", ["plank", "cobra", "bridge"])
+def test_a_turned_body_whose_position_cannot_be_told_decides_nothing(exercise):
+    """Unknown measures neither enter nor reset a position: the model need not see every frame of them."""
+    poses = _turned(sequence(FPS, 4.0, plank_with(lambda t: 0.0), noise_px=0.3), hips_apart=0.5)
+    deciding = _deciding(exercise, poses)
+    assert not any(d for _, d in deciding)
+
+
+@pytest.mark.parametrize("turned_frames, says_turned", [(1, False), (30, True)])
+def test_a_video_never_judged_blames_the_view_only_if_the_body_was_turned_for_a_while(turned_frames, says_turned):
+    """One turned frame in a video of nobody is a glitch, not the reason nothing was judged; a second is."""
+    def pts(t):
+        return plank_points() if 1.0 <= t < 1.0 + turned_frames / FPS else None
+    poses = sequence(FPS, 3.0, pts)
+    seen = [i for i, p in enumerate(poses) if p.detected]
+    for i, p in zip(seen, _turned([poses[i] for i in seen], hips_apart=0.6)):
+        poses[i] = p
+    verdict = build_report(run("plank", poses)).summary.verdict
+    assert ("turned away" in verdict) == says_turned, verdict

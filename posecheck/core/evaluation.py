@@ -396,7 +396,9 @@ class Evaluator:
             return pos.near(angles, self._near_deg)
         if pos.leaving or verdict.unsettled:
             return True
-        if self._timer is not None and self._timer.pending_s > 0:
+        # Waiting time decides something only while its hold is open: after a top hold closed, what still waits
+        # is settled by the next hold or the set's end, whatever the next frames show.
+        if self._timer is not None and self._timer.current is not None and self._timer.pending_s > 0:
             return True
         return self._reps is not None and self._reps.lifting
 

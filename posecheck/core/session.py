@@ -151,12 +151,13 @@ class Session:
         issue, amount = max(issues.items(), key=lambda kv: kv[1])
         return self.framing_messages.get(issue) if amount >= min_share * total else None
 
-    def view_reason(self) -> ViewReason | None:
+    def view_reason(self, min_s: float = 0.0) -> ViewReason | None:
         """Why the view kept the measures this spec judges unknown longest (core/view.py), or None when it
-        never did."""
+        never did for at least `min_s` (a person turning round for a moment is no reason)."""
         by_reason: dict[ViewReason, float] = {}
         for (_, why), sec in self.view_unknown_s.items():
             by_reason[ViewReason(why)] = max(by_reason.get(ViewReason(why), 0.0), sec)
+        by_reason = {k: v for k, v in by_reason.items() if v >= min_s}
         return max(by_reason, key=lambda k: by_reason[k]) if by_reason else None
 
     def finish(self) -> "Session":

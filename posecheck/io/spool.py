@@ -34,6 +34,7 @@ class PoseSpool:
         except OSError as e:
             raise _failure(e) from None
         self._rows: list[np.ndarray] = []
+        self._written = 0  # rows on disk
         self.count = 0
         self.detected = 0
 
@@ -51,12 +52,16 @@ class PoseSpool:
             self._flush()
 
     def _flush(self) -> None:
-        if self._rows:
+        # Taken before writing, and written at the end of what is on disk: an interrupted write (Ctrl-C) never
+        # writes a chunk twice, and a pass that read part of the file never moves where rows go.
+        rows, self._rows = self._rows, []
+        if rows:
             try:
-                self._f.write(np.stack(self._rows).tobytes())
+                self._f.seek(self._written * _ROW * 8)
+                self._f.write(np.stack(rows).tobytes())
             except OSError as e:
                 raise _failure(e) from None
-            self._rows = []
+            self._written += len(rows)
 
     def __iter__(self) -> Iterator[Pose]:
         self._flush()

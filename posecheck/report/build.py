@@ -71,7 +71,8 @@ def build_report(session: Session, partial: bool = False) -> Report:
                                                                            summary.camera_advice,
                                                                            session.view_reason())
     else:
-        summary.grade, summary.verdict, summary.fix_first = verdict_of(spec, summary, session.view_reason())
+        summary.grade, summary.verdict, summary.fix_first = verdict_of(spec, summary,
+                                                                       session.view_reason(MIN_ADVICE_S))
     summary.view_advice = view_advice(session)
     cues = [CueRecord(t_s=r3(c.t_s), fault=c.fault, text=c.text, severity=c.severity) for c in session.said]
     return Report(exercise=spec.name, source=source, frames=frames, cues=cues, holds=holds, reps=reps,

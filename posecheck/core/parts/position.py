@@ -46,9 +46,14 @@ class PositionTracker:
         return None if unknown else True
 
     def near(self, angles: dict, margin_deg: float) -> bool:
-        """Is every requirement met, or missed by less than `margin_deg` (an unknown measure is no reason to
-        say no)?"""
-        return all(req.contains(angles[req.measure], -margin_deg) is not False for req in self.position.require)
+        """Is every requirement met, or missed by less than `margin_deg`? A measure that is unknown counts as
+        met only where the rule lets it pass: elsewhere an unknown measure keeps the position from being
+        entered, so nothing is being decided (a turned body is not "near" every position at once)."""
+        for req in self.position.require:
+            ok = req.contains(angles[req.measure], -margin_deg)
+            if ok is False or (ok is None and req.if_unknown != "pass"):
+                return False
+        return True
 
     @property
     def judging(self) -> bool:
