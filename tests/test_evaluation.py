@@ -3,6 +3,7 @@
 import math
 
 import pytest
+from conftest import ROOT
 from synth import (
     H,
     W,
@@ -14,6 +15,7 @@ from synth import (
     standing_points,
 )
 
+from posecheck.api import score
 from posecheck.core.landmarks import SourceInfo
 from posecheck.core.session import Session
 from posecheck.core.specs import load_spec
@@ -293,3 +295,13 @@ def test_a_video_never_judged_blames_the_view_only_if_the_body_was_turned_for_a_
         poses[i] = p
     verdict = build_report(run("plank", poses)).summary.verdict
     assert ("turned away" in verdict) == says_turned, verdict
+
+
+@pytest.mark.parametrize("start_s", [0.0, 1.0, 2.0, 3.5])
+def test_a_cat_cow_set_that_starts_mid_swing_still_counts_its_reps(start_s):
+    """The rest taken on the way to cat or cow puts one extreme out of reach; the swing itself shows where the
+    middle is (a model recording of cat_cow_a: 4 reps, the first under way by 1 s)."""
+    rec = ROOT / "tests" / "data" / "routine" / "cat_cow_a.jsonl"
+    report = score(f"{rec}@{start_s}-100", load_spec("cat_cow"))
+    assert report.summary.reps == (4 if start_s < 1.0 else 3)
+    assert report.summary.good_reps == report.summary.reps

@@ -27,6 +27,9 @@ SETTLE_S = 0.3  # a rep lowered to below its start level and still there this lo
 # entered still (enter_s), and a slow half-move takes ~2 s, so the first 0.5 s is the rest before the first move.
 REST_S = 0.5
 REST_BAND_DEG = 10.0  # ...or until the measure is this far from where the set started (the extremes are ~15 away)
+# alternate: the measure has turned back once it is this far back from its highest (lowest) point: twice the
+# renders' hysteresis (4 deg), well above MediaPipe's jitter on a head (~1-2 deg)
+TURN_DEG = 8.0
 
 
 @dataclass
@@ -76,6 +79,11 @@ class RepCounter:
         self.rest_level: float | None = None  # alternate with rest_deg: the person's resting level in this set
         self._rest_values: list[float] = []
         self._rest_from: float | None = None
+        # alternate: where the measure last turned back (a high and a low), and the run since the last turn
+        self._turned_hi: float | None = None
+        self._turned_lo: float | None = None
+        self._run_dir, self._run_hi, self._run_lo = 0, -math.inf, math.inf
+        self._untimed = False  # the next extreme's crossing is not a time to time a half-move from
 
     @property
     def at_top(self) -> bool:
@@ -235,11 +243,47 @@ class RepCounter:
         if moved or t - self._rest_from >= REST_S:
             self.rest_level = statistics.median(self._rest_values)
 
+    def _note_turns(self, v: float) -> None:
+        """Where the measure turns back, once it has come back TURN_DEG from its highest (lowest) point."""
+        self._run_hi, self._run_lo = max(self._run_hi, v), min(self._run_lo, v)
+        # The first move away from where the set started only sets the direction: that start is no turn.
+        if self._run_dir >= 0 and self._run_hi - v > TURN_DEG:
+            if self._run_dir:
+                self._turned_hi = self._run_hi
+            self._run_dir, self._run_lo = -1, v
+        elif self._run_dir <= 0 and v - self._run_lo > TURN_DEG:
+            if self._run_dir:
+                self._turned_lo = self._run_lo
+            self._run_dir, self._run_hi = 1, v
+
+    def _recentre(self, v: float, levels: tuple[float, float]) -> tuple[float, float]:
+        """A set that starts mid-swing takes a level on the way to cat or cow for its rest, and one extreme then
+        lies beyond anything the person does. Until both extremes have been reached, once the person has swung
+        to and fro over at least the gap between the extremes and turned back short of one of them, the rest is
+        the middle of that swing (the spec puts the extremes either side of the rest by the same amount)."""
+        self._note_turns(v)
+        hi_t, lo_t = self._turned_hi, self._turned_lo
+        # Both extremes reached already: they are where this person goes (a quick half-move that falls short
+        # once through the model's smoothing is no reason to move them).
+        if hi_t is None or lo_t is None or self.halves >= 2:
+            return levels
+        r = self.r
+        lo, hi = sorted(levels)
+        if hi_t - lo_t < hi - lo or (lo_t <= lo and hi_t >= hi):
+            return levels
+        self.rest_level = (hi_t + lo_t) / 2 - (r.start_deg + r.peak_deg) / 2 + r.rest_deg
+        # The moved extremes may be crossed at once, long after the measure passed them: neither that crossing
+        # nor the half-move from it is timed.
+        self.last_entry_t, self._untimed = None, True
+        return self.levels()
+
     def _alternate(self, v: float, t: float) -> RepRecord | None:
         self._see_rest(v, t)
         levels = self.levels()
         if levels is None:
             return None
+        if self.r.rest_deg is not None:
+            levels = self._recentre(v, levels)
         r, d = self.r, self.d
         x = d * v
         ext = "start" if x < d * levels[0] else "peak" if x > d * levels[1] else None
@@ -248,7 +292,8 @@ class RepCounter:
             return None
         if self.last_entry_t is not None and self.tempo.too_fast_half(t - self.last_entry_t):
             self._flag(self.tempo.fault)
-        self.last_extreme, self.last_entry_t = ext, t
+        self.last_extreme, self.last_entry_t = ext, None if self._untimed else t
+        self._untimed = False
         self.halves += 1
         self.phase = "moving"
         if self.halves % 2 == 1:
