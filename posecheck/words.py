@@ -164,7 +164,7 @@ MEASURE_WORDS = {
     "body_line": "body line", "body_sag": "hips", "hip_sag": "hips", "head_drop": "head", "pelvis_lift": "hips",
     "hands_forward": "hands", "elbows_forward": "elbows", "torso_incline": "chest", "thigh_incline": "thighs",
     "shin_incline": "shins", "legs_incline": "legs", "upper_arm_incline": "upper arms",
-    "forearm_incline": "forearms", "face_down": "face",
+    "forearm_incline": "forearms", "face_down": "face", "foot_incline": "feet",
 }
 
 STRAIGHT_WITHIN_DEG = 15.0  # a joint within this of 180 deg reads as "straight" (MediaPipe reads ~170 for straight)
@@ -178,7 +178,7 @@ _SIGNED = {
 }
 _STRAIGHT = {"elbow": "arms", "knee": "legs", "body_line": "body", "hip": "hips"}
 _INCLINE = ("torso_incline", "thigh_incline", "shin_incline", "legs_incline", "upper_arm_incline",
-            "forearm_incline")
+            "forearm_incline", "foot_incline")
 
 
 def measure_phrase(measure: str, value_deg: float) -> str:

@@ -17,13 +17,15 @@ FLOOR_Y = 400.0
 
 
 def pose_from_points(t_s: float, pts: dict, width: int = W, height: int = H, hidden_vis: float = 0.3) -> Pose:
-    """`pts`: {"ear": (x, y), "shoulder": ..., "elbow", "wrist", "hip", "knee", "ankle"} in pixels."""
+    """`pts`: {"ear": (x, y), "shoulder": ..., "elbow", "wrist", "hip", "knee", "ankle"} in pixels, optionally
+    "heel" and "toe" (foot index; without them the feet are not seen)."""
     xyz = np.full((33, 3), 0.5)
     vis = np.full(33, hidden_vis)
     names = {"ear": (L.LEFT_EAR, L.RIGHT_EAR), "shoulder": (L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
              "elbow": (L.LEFT_ELBOW, L.RIGHT_ELBOW), "wrist": (L.LEFT_WRIST, L.RIGHT_WRIST),
              "hip": (L.LEFT_HIP, L.RIGHT_HIP), "knee": (L.LEFT_KNEE, L.RIGHT_KNEE),
-             "ankle": (L.LEFT_ANKLE, L.RIGHT_ANKLE)}
+             "ankle": (L.LEFT_ANKLE, L.RIGHT_ANKLE), "heel": (L.LEFT_HEEL, L.RIGHT_HEEL),
+             "toe": (L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX)}
     for name, (x, y) in pts.items():
         if name == "nose":
             continue
@@ -162,10 +164,19 @@ def child_pose_points() -> dict:
             "ear": (405.0, FLOOR_Y - 15)}
 
 
-def sphinx_points(chest_lift: float = 1.0) -> dict:
+# Feet behind an ankle at (100, FLOOR_Y - 8..10), the head toward +x: lying on their tops, toes pointed back
+# (heel 16 px above the toe over 35 px: foot_incline 25, as the sphinx renders' true feet), or on the tucked
+# toes with the heel up (foot_incline 59, as a plank's: real ones read 48-90).
+FEET = {"flat": {"heel": (95.0, FLOOR_Y - 20), "toe": (60.0, FLOOR_Y - 4)},
+        "tucked": {"heel": (95.0, FLOOR_Y - 35), "toe": (75.0, FLOOR_Y - 2)},
+        None: {}}
+
+
+def sphinx_points(chest_lift: float = 1.0, feet: str | None = "flat") -> dict:
     """Sphinx facing +x: prone, legs and pelvis on the floor, forearms on the floor with the elbows under the
-    shoulders, chest lifted (`chest_lift` 0 lying flat, 1 up on the forearms)."""
+    shoulders, chest lifted (`chest_lift` 0 lying flat, 1 up on the forearms); `feet` "flat" (on their tops),
+    "tucked" (on the toes: the body of a forearm plank sagging to the floor) or None (not seen)."""
     shoulder_y = FLOOR_Y - 25 - 80 * chest_lift  # torso 28 deg up, 20 at 0.65
     return {"ankle": (100.0, FLOOR_Y - 8), "knee": (210.0, FLOOR_Y - 10), "hip": (300.0, FLOOR_Y - 18),
             "shoulder": (465.0, shoulder_y), "elbow": (470.0, FLOOR_Y - 5), "wrist": (545.0, FLOOR_Y - 3),
-            "ear": (525.0, shoulder_y - 30)}
+            "ear": (525.0, shoulder_y - 30), **FEET[feet]}

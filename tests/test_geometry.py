@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from synth import H, W, plank_points, pose_from_points
+from synth import FEET, H, W, plank_points, pose_from_points
 
 from posecheck.core.geometry import (
     MEASURES,
@@ -58,7 +58,7 @@ def test_unsigned_angles_are_rotation_and_scale_invariant(rot, scale):
 
 @pytest.mark.parametrize("scale", [0.5, 2.0])
 def test_every_measure_is_scale_translation_and_mirror_invariant(scale):
-    pts = plank_points(sag_deg=-14.0, hands_forward_px=30)
+    pts = {**plank_points(sag_deg=-14.0, hands_forward_px=30), **FEET["tucked"]}
     base = _measures(pts)
     for moved in (_measures(_transform(pts, scale=scale, dx=70, dy=15)),
                   _measures(_transform(pts, mirror=True, dx=640))):
@@ -158,3 +158,11 @@ def test_to_pixels_and_measures_accept_any_landmark_values(vals, vis):
         px = to_pixels(pose, W, H)
         m = measure_pose(px, "left")
     assert set(m) == set(MEASURES)
+
+
+def test_feet_on_their_tucked_toes_read_high_and_feet_lying_on_their_tops_low_whichever_way_they_face():
+    for feet, lo, hi in (("tucked", 45.0, 90.0), ("flat", 0.0, 35.0)):
+        pts = {**plank_points(), **FEET[feet]}
+        for m in (_measures(pts), _measures(_transform(pts, mirror=True, dx=640))):
+            assert lo < m["foot_incline"] < hi, feet
+    assert math.isnan(_measures(plank_points())["foot_incline"])  # feet not seen: unknown

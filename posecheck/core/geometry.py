@@ -19,7 +19,9 @@ Measures (all `*_deg`-valued; names are the keys of `angles_deg` in reports and 
   (hip->shoulder), ``thigh_incline`` (knee->hip), ``shin_incline`` (ankle->knee), ``legs_incline``
   (ankle->hip), ``upper_arm_incline`` (elbow->shoulder), ``forearm_incline`` (wrist->elbow);
 - ``face_down``: the ear->nose direction against the hip->shoulder line, + face toward the floor (prone),
-  - toward the ceiling (supine): tells a plank from a reverse plank, a bridge from a hip lift face down.
+  - toward the ceiling (supine): tells a plank from a reverse plank, a bridge from a hip lift face down;
+- ``foot_incline``: the foot's toe->heel line above the horizontal, -90..90: a foot on its tucked toes (heel up,
+  as in a plank) reads high, a foot lying on its top (sphinx, cobra) or standing on its sole about 0.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ MEASURES: tuple[str, ...] = (
     "body_sag", "hip_sag", "head_drop", "pelvis_lift",
     "hands_forward", "elbows_forward",
     "torso_incline", "thigh_incline", "shin_incline", "legs_incline", "upper_arm_incline", "forearm_incline",
-    "face_down",
+    "face_down", "foot_incline",
 )
 
 # Landmarks of each side, in the order measure_side() unpacks them.
@@ -53,8 +55,10 @@ SIDE_LANDMARKS = {
               L.RIGHT_ANKLE),
 }
 _SIDE_IDX = {k: [int(i) for i in v] for k, v in SIDE_LANDMARKS.items()}
-# What the measures read: the side's seven points, then the nose (on the midline, seen from either side).
-_MEASURE_IDX = {k: v + [int(L.NOSE)] for k, v in _SIDE_IDX.items()}
+# What the measures read: the side's seven points, the nose (on the midline, seen from either side), then the
+# side's heel and toe (foot index). The feet stay out of SIDE_LANDMARKS: they do not choose the side.
+_FOOT_IDX = {"left": [int(L.LEFT_HEEL), int(L.LEFT_FOOT_INDEX)], "right": [int(L.RIGHT_HEEL), int(L.RIGHT_FOOT_INDEX)]}
+_MEASURE_IDX = {k: v + [int(L.NOSE)] + _FOOT_IDX[k] for k, v in _SIDE_IDX.items()}
 # (33, 2) weights: visibility @ _SIDE_MEAN gives the mean visibility of the left and the right side at once.
 _SIDE_MEAN = np.zeros((33, 2))
 _SIDE_MEAN[_SIDE_IDX["left"], 0] = 1.0 / len(_SIDE_IDX["left"])
@@ -126,7 +130,8 @@ def _from_vertical(top, p, head_dir: float) -> float:
     return math.degrees(math.atan2(dx, dy))
 
 
-def measure_side(ear, shoulder, elbow, wrist, hip, knee, ankle, nose=(NAN, NAN)) -> dict[str, float]:
+def measure_side(ear, shoulder, elbow, wrist, hip, knee, ankle, nose=(NAN, NAN), heel=(NAN, NAN),
+                 toe=(NAN, NAN)) -> dict[str, float]:
     """Every measure of one body side from its pixel points ((x, y) pairs, NaN for unknown)."""
     hd = shoulder[0] - hip[0]
     head_dir = (1.0 if hd >= 0 else -1.0) if hd == hd else NAN
@@ -152,6 +157,7 @@ def measure_side(ear, shoulder, elbow, wrist, hip, knee, ankle, nose=(NAN, NAN))
         "upper_arm_incline": incline(elbow, shoulder),
         "forearm_incline": incline(wrist, elbow),
         "face_down": _face_down(hip, shoulder, ear, nose),
+        "foot_incline": incline(toe, heel),
     }
 
 

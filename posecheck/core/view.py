@@ -87,6 +87,7 @@ NEEDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "shin_incline": ("line", ("shin",)), "legs_incline": ("line", _LEG),
     "upper_arm_incline": ("line", ("upper_arm",)), "forearm_incline": ("line", ("forearm",)),
     "face_down": ("bend", ()),
+    "foot_incline": ("line", ()),
 }
 
 
