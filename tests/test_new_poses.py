@@ -32,15 +32,29 @@ def test_child_pose_is_held_in_good_form_and_arms_propping_the_chest_are_told():
     assert bad.evaluator.fault_s.get("arms_not_forward", 0.0) > 2.0
 
 
-def test_sphinx_is_held_and_a_chest_barely_lifted_is_a_forearm_plank_not_a_sphinx():
+def test_sphinx_is_held_and_a_chest_barely_lifted_on_tucked_toes_is_a_forearm_plank_not_a_sphinx():
     good = _judge("sphinx", lambda t: sphinx_points())
     assert good.evaluator.sets and good.evaluator.fault_s == {}
     assert sum(h.good_s for h in good.evaluator.holds) > 4.0
-    # torso 20 deg on upright arms: the shape of a forearm plank sagging to the floor (real ones read up to 21)
-    low = sphinx_points(chest_lift=0.65)
+    # torso 20 deg on upright arms, on the toes: a forearm plank sagging to the floor (real ones read up to 21)
+    low = sphinx_points(chest_lift=0.65, feet="tucked")
     assert _judge("sphinx", lambda t: low).evaluator.sets == []
     sagging = _judge("forearm_plank", lambda t: low)
     assert sagging.evaluator.sets and sagging.evaluator.fault_s.get("hips_sagging", 0.0) > 2.0
+
+
+def test_a_forearm_plank_sagging_to_the_floor_on_tucked_toes_is_judged_hips_sagging_not_a_sphinx():
+    # The sphinx's arms and torso (28 deg: Ngo sagging planks read up to 38 at 4:3); only the feet differ.
+    tucked = sphinx_points(feet="tucked")
+    sagging = _judge("forearm_plank", lambda t: tucked)
+    assert sagging.evaluator.sets and sagging.evaluator.fault_s.get("hips_sagging", 0.0) > 4.0
+    assert _judge("sphinx", lambda t: tucked).evaluator.sets == []
+
+
+def test_a_sphinx_with_the_feet_flat_is_not_a_forearm_plank_and_unseen_feet_decide_nothing():
+    assert _judge("forearm_plank", lambda t: sphinx_points(feet="flat")).evaluator.sets == []
+    unseen = _judge("sphinx", lambda t: sphinx_points(feet=None))
+    assert unseen.evaluator.sets and unseen.evaluator.fault_s == {}
 
 
 def test_a_sphinx_is_neither_a_cobra_nor_a_forearm_plank():

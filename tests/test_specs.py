@@ -81,3 +81,16 @@ def test_user_spec_dir_overrides_bundled_by_name(tmp_path):
     (tmp_path / "plank.toml").write_text(PLANK_MIN.replace('"myplank"', '"plank"'))
     assert load_spec("plank", [tmp_path]).title == "My plank"
     assert list_specs([tmp_path])["plank"] == tmp_path / "plank.toml"
+
+
+def test_a_requirement_with_only_if_applies_only_while_that_range_holds_or_is_unknown():
+    from posecheck.core.specs import Requirement
+    nan = float("nan")
+    r = Requirement(measure="foot_incline", min_deg=40.0, if_unknown="pass",
+                    only_if={"measure": "torso_incline", "min_deg": 24.0})
+    assert r.holds({"foot_incline": 10.0, "torso_incline": 5.0}) is True  # chest low: the feet do not matter
+    assert r.holds({"foot_incline": 10.0, "torso_incline": 30.0}) is False
+    assert r.holds({"foot_incline": 10.0, "torso_incline": nan}) is False  # unknown condition: it applies
+    assert r.holds({"foot_incline": nan, "torso_incline": 30.0}) is None
+    with pytest.raises(ValueError):
+        Requirement(measure="foot_incline", min_deg=40.0, only_if={"measure": "torso_incl", "min_deg": 24.0})

@@ -85,6 +85,8 @@ def _fit(spec: Spec, angles: dict) -> float:
     """0 out of position, else 0.5..1 (see the module docstring)."""
     depth = math.inf
     for r in spec.position.require:
+        if not r.applies(angles):
+            continue  # a look-alikes' cue where the look-alike cannot be
         v = angles[r.measure]
         if v != v:
             if getattr(r, "if_unknown", "unknown") == "pass":

@@ -57,7 +57,8 @@ class Session:
         # Measures the view could not support (core/view.py), in seconds, for the report to say how to place
         # the camera.
         self.view_unknown_s: dict[tuple[str, ViewReason], float] = {}
-        self._judged = {r.measure for r in spec.position.require} | {c.measure for c in spec.checks}
+        self._judged = {r.measure for r in spec.position.require} | {c.measure for c in spec.checks} | \
+            {r.only_if.measure for r in spec.position.require if r.only_if is not None}
         self.n_detected = 0
         self.first: FrameResult | None = None  # a photo's verdict is its one frame's state
         self.on_final = on_final

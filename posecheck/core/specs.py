@@ -88,6 +88,16 @@ class Requirement(Range):
     must not make a frame unknown when it cannot be seen."""
 
     if_unknown: Literal["unknown", "pass"] = "unknown"
+    only_if: Range | None = Field(
+        None, description="the requirement applies only while this range holds (or its measure is unknown): "
+        "a cue that tells two look-alikes apart only where their other ranges meet")
+
+    def applies(self, angles: dict) -> bool:
+        return self.only_if is None or self.only_if.contains(angles[self.only_if.measure]) is not False
+
+    def holds(self, angles: dict, margin_deg: float = 0.0) -> bool | None:
+        """contains() of this requirement's measure in `angles`; True where it does not apply."""
+        return self.contains(angles[self.measure], margin_deg) if self.applies(angles) else True
 
 
 class Position(_Model):

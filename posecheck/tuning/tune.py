@@ -525,6 +525,14 @@ def apply_bounds(spec: Spec, changes: list[BoundChange]) -> Spec:
     return parse_spec(data, spec.source_file or spec.name)
 
 
+def _applies(r, run: Run, sel: np.ndarray) -> np.ndarray:
+    """`sel` narrowed to the frames where requirement `r` applies (its only_if range holds or is unknown)."""
+    if r.only_if is None:
+        return sel
+    cond = np.array([r.only_if.contains(x) is not False for x in run.angles[r.only_if.measure]], dtype=bool)
+    return sel & cond
+
+
 def _position_diagnosis(m: Material, run: Run, spec: Spec) -> str:
     """Which position requirement keeps a clip out of position, and what the clip reads instead."""
     sel = run.in_range & run.detected
@@ -532,8 +540,10 @@ def _position_diagnosis(m: Material, run: Run, spec: Spec) -> str:
         return f"{m.label}: no person detected in the range"
     worst, worst_frac = None, 0.0
     for i, r in enumerate(spec.position.require):
-        v = run.angles[r.measure][sel]
+        v = run.angles[r.measure][_applies(r, run, sel)]
         fails = np.array([r.contains(x) is False for x in v])
+        if not fails.size:
+            continue
         if fails.mean() > worst_frac:
             worst, worst_frac = (i, r, v), float(fails.mean())
     if worst is None:
@@ -686,7 +696,8 @@ def _widen_position(material: list[Material], runs: list[Run], spec: Spec, margi
     ranges show the exercise, well or badly done. The measures are the runs' (the evaluator's own)."""
     out = []
     for i, r in enumerate(spec.position.require):
-        vals = np.concatenate([run.angles[r.measure][run.in_range & run.detected] for run in runs])
+        vals = np.concatenate([run.angles[r.measure][_applies(r, run, run.in_range & run.detected)]
+                               for run in runs])
         vals = vals[np.isfinite(vals)]
         if not vals.size:
             continue

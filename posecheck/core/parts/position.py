@@ -38,7 +38,7 @@ class PositionTracker:
         """Do the measures meet every requirement? None when an unknown measure leaves it open."""
         unknown = False
         for req in self.position.require:
-            ok = req.contains(angles[req.measure])
+            ok = req.holds(angles)
             if ok is False:
                 return False
             if ok is None and req.if_unknown == "unknown":
@@ -50,7 +50,7 @@ class PositionTracker:
         met only where the rule lets it pass: elsewhere an unknown measure keeps the position from being
         entered, so nothing is being decided (a turned body is not "near" every position at once)."""
         for req in self.position.require:
-            ok = req.contains(angles[req.measure], -margin_deg)
+            ok = req.holds(angles, -margin_deg)
             if ok is False or (ok is None and req.if_unknown != "pass"):
                 return False
         return True
