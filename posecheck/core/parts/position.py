@@ -14,6 +14,10 @@ from posecheck.core.specs import Position
 __all__ = ["PositionTracker", "PositionStep", "LEAVE_TOL_DEG"]
 
 LEAVE_TOL_DEG = 1.5  # a set ends when the body starts moving out: the first degrees of a slow lowering count
+# Measures that tell which pose it is but not whether the body has come to rest: MediaPipe's heel and toe wander
+# (foot_incline's median error on the renders 5.1 deg, 2-4x the body lines'), so a still forearm plank's feet read
+# as moving and its set started 0.37 s late on forearm_plank_pike10_e.
+NOT_FOR_STILLNESS = frozenset({"foot_incline"})
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,8 @@ class PositionStep:
 class PositionTracker:
     def __init__(self, position: Position):
         self.position = position
-        self.settle = Settle([r.measure for r in position.require], position.settle_deg, position.settle_s)
+        self.settle = Settle([r.measure for r in position.require if r.measure not in NOT_FOR_STILLNESS],
+                             position.settle_deg, position.settle_s)
         self.in_position = False
         self.enter_since: float | None = None
         self.exit_since: float | None = None
