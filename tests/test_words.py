@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from synth import plank_points, pose_from_points
 
-from posecheck.render.annotators import AngleAnnotator, _pixels
+from posecheck.render.annotators import AngleAnnotator, _pixels, timer_text
 from posecheck.words import measure_phrase
 
 
@@ -82,3 +82,10 @@ def test_score_says_why_a_person_was_never_judged_with_lives_camera_advice():
 def test_a_photo_verdict_gives_the_cue():
     r = _report_of(lambda t: plank_points(sag_deg=25), kind="image")
     assert r.summary.verdict == "Form needs work (one photo): Hips are sagging: lift them"
+
+
+def test_the_hold_timer_counts_whole_seconds_done_like_a_stopwatch():
+    """3.5 s held is "3 of 20 s" on the bar while the routine's panel beside it says 3.5: never a second ahead."""
+    assert timer_text(3.5, 20.0) == "3 of 20 s"
+    assert timer_text(19.999, 20.0) == "19 of 20 s" and timer_text(20.0, 20.0) == "20 of 20 s"
+    assert timer_text(0.0, 30.0) == "0 of 30 s"

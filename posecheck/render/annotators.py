@@ -18,7 +18,7 @@ from posecheck.core.geometry import to_pixels
 from posecheck.core.landmarks import SKELETON, Landmark, Pose
 
 __all__ = ["STATE_COLORS", "SkeletonAnnotator", "AngleAnnotator", "HudAnnotator", "Overlay", "MEASURE_ANCHOR",
-           "draw_text", "MeasureAnnotator", "MEASURE_GEOMETRY", "text_scale", "fit_lines", "text_box"]
+           "draw_text", "MeasureAnnotator", "MEASURE_GEOMETRY", "text_scale", "fit_lines", "text_box", "timer_text"]
 
 # BGR
 STATE_COLORS = {
@@ -65,6 +65,12 @@ def _pixels(pose: Pose, width: int, height: int, mirror: bool) -> np.ndarray:
     if mirror:
         px[:, 0] = width - px[:, 0]
     return px
+
+
+def timer_text(good_s: float, target_s: float) -> str:
+    """The hold timer against its target in whole seconds done, as a stopwatch counts: 3.5 s held shows "3",
+    never "4" before the fourth second is (the routine's panel beside it shows 3.5)."""
+    return f"{math.floor(good_s + 1e-6):d} of {target_s:g} s"
 
 
 @dataclass
@@ -300,7 +306,7 @@ class HudAnnotator:
         # Right of the bar: the timer against the target (and the reps), in the largest figures.
         right = []
         if hold_target_s is not None:
-            right.append(f"{frame.hold_good_s:.0f} of {hold_target_s:g} s")
+            right.append(timer_text(frame.hold_good_s, hold_target_s))
         if reps_target is not None or frame.reps:
             right.append(f"{frame.reps}" + (f" of {reps_target}" if reps_target else "") + " reps")
         right_text = "   ".join(right)
