@@ -20,6 +20,7 @@ import posecheck
 from posecheck.core.specs import BUNDLED_SPECS_DIR, parse_spec
 from posecheck.errors import PosecheckError, SpecInvalid
 from posecheck.io.recording import MAX_SIDE_PX, read_recording
+from posecheck.routine.model import BUNDLED_ROUTINES_DIR, parse_routine
 from synth import H, W, plank_points, sequence
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -34,6 +35,18 @@ scalars = st.none() | st.booleans() | odd_numbers | st.text(max_size=6)
 json_values = st.recursive(scalars, lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=8), c,
                                                                                        max_size=4),
                            max_leaves=12)
+
+
+def _put(data, path: tuple, value) -> bool:
+    """Set `value` at the key path in a parsed TOML document; False when the document has no such place."""
+    cur = data
+    try:
+        for k in path[:-1]:
+            cur = cur[k]
+        cur[path[-1]] = value
+    except (KeyError, IndexError, TypeError):
+        return False
+    return True
 
 
 def _dumps(obj) -> str:
@@ -132,12 +145,7 @@ def _walk_numbers(obj):
 @given(st.sampled_from(NUMBER_PATHS), odd_numbers | scalars)
 def test_a_spec_is_refused_or_all_its_numbers_are_finite(path, value):
     data = json.loads(json.dumps(PLANK))
-    cur = data
-    try:
-        for k in path[:-1]:
-            cur = cur[k]
-        cur[path[-1]] = value
-    except (KeyError, IndexError, TypeError):
+    if not _put(data, path, value):
         return  # this spec has no such key
     try:
         spec = parse_spec(data, "fuzz.toml")
@@ -196,18 +204,10 @@ ROUTINE_PATHS = [("name",), ("title",), ("breath_s",), ("steps",), ("steps", 0),
 @given(st.lists(st.tuples(st.sampled_from(ROUTINE_PATHS), odd_numbers | scalars | json_values), min_size=1,
                 max_size=3))
 def test_any_routine_file_is_loaded_or_refused_with_a_posecheck_error(changes):
-    from posecheck.routine.model import BUNDLED_ROUTINES_DIR, parse_routine
-
     with open(BUNDLED_ROUTINES_DIR / "back_quick.toml", "rb") as f:
         data = tomllib.load(f)
     for path, value in changes:
-        cur = data
-        try:
-            for k in path[:-1]:
-                cur = cur[k]
-            cur[path[-1]] = value
-        except (KeyError, IndexError, TypeError):
-            continue
+        _put(data, path, value)  # a path this routine lacks changes nothing
     try:
         routine = parse_routine(data, "fuzz.toml")
     except PosecheckError as e:
