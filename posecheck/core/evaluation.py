@@ -192,7 +192,7 @@ class Evaluator:
         return FrameResult(
             t_s=t, index=index, detected=pose.detected, side=side, state=state, faults=verdict.active,
             angles=angles, in_position=self.in_position, hold_good_s=self._timer.good_s if self._timer else 0.0,
-            reps=len(reps), good_reps=sum(1 for r in reps if r.good), new_faults=verdict.new,
+            reps=len(reps), good_reps=self._reps.good_reps if self._reps else 0, new_faults=verdict.new,
             events=tuple(events), revised=revised)
 
     def finish(self, tail_s: float = 0.0) -> tuple[Revision, ...]:

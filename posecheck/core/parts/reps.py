@@ -54,6 +54,7 @@ class RepCounter:
         self.tempo = tempo or TempoJudge(None)
         self.d = 1.0 if reps.peak_deg > reps.start_deg else -1.0  # toward the peak is larger in d * value
         self.reps: list[RepRecord] = []
+        self.good_reps = 0  # counted as they come: every frame reports it, and a long session has many reps
         self._new: list[str] = []
         self.reset()
 
@@ -215,6 +216,7 @@ class RepCounter:
             self.top_s += t - self.top_since
         rep = RepRecord(self.start_t, t, not self.faults, list(self.faults), self.d * self.best, self.top_s)
         self.reps.append(rep)
+        self.good_reps += rep.good
         self.phase, self.faults, self.top_since = "rest", [], None
         return rep
 
@@ -301,5 +303,6 @@ class RepCounter:
             return None
         rep = RepRecord(self.start_t, t, not self.faults, list(self.faults), v, 0.0)
         self.reps.append(rep)
+        self.good_reps += rep.good
         self.faults = []
         return rep
