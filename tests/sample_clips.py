@@ -12,6 +12,7 @@ WIDER = frozenset({
     "forearm_plank_clean_h", "forearm_plank_pike15_i", "forearm_plank_pike30_j", "forearm_plank_sag20_k",
     "bridge_slow_g", "bridge_hold_h", "bridge_fast_i", "bridge_low_j",
     "cat_cow_slow_e", "cat_cow_fast_f",
+    "forearm_plank_pike20_l", "bridge_low_k", "cat_cow_mid_g",
 })
 
 
