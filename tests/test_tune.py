@@ -11,8 +11,11 @@ from synth import H, W, plank_points, ramp, sequence, standing_points
 from posecheck.cli.main import run
 from posecheck.core.specs import BUNDLED_SPECS_DIR, load_spec, load_spec_file
 from posecheck.errors import PosecheckError
+from posecheck.io.labeled import LabeledFrame
 from posecheck.io.recording import RecordingHeader, RecordingWriter
 from posecheck.tuning.tune import (
+    FrameClasses,
+    labeled_material,
     load_material,
     render_html,
     sustained_reach,
@@ -161,6 +164,36 @@ def test_tune_widens_the_position_itself_when_the_material_falls_out_of_it_and_s
     assert [b.measure for b in moved] == ["forearm_incline"] and moved[0].proposed < 40
     assert any(w.startswith("position widened") and "forearm_incline min_deg 55 ->" in w for w in wide.warnings)
     assert wide.after[0].recognised
+
+
+def labelled(label, points, n, seed):
+    return [LabeledFrame(label, i, p) for i, p in enumerate(sequence(30.0, n / 30.0, lambda t: points,
+                                                                     noise_px=0.8, seed=seed))]
+
+
+def test_labelled_frames_widen_the_position_when_many_fall_out_of_it_not_for_a_few_misdetected_ones():
+    # A trainer's correct planks: 30 of 403 (7%) with the hands far forward (forearm ~35 deg, under the
+    # position's 55), and 3 whose knee the model drew bent (under the position's 135), as MediaPipe misplaces a
+    # joint on single frames of real material.
+    bent = plank_points()
+    bent["knee"] = (bent["knee"][0], bent["knee"][1] - 80.0)
+    frames = (labelled("C", plank_points(), 370, 1) + labelled("C", plank_points(hands_forward_px=210.0), 30, 2)
+              + labelled("C", bent, 3, 3))
+    result = tune(labeled_material(frames, FrameClasses.parse("C=good"), W, H), load_spec("plank"))
+    by = {(b.measure, b.bound): b for b in result.position}
+    forearm, knee = by[("forearm_incline", "min_deg")], by[("knee", "min_deg")]
+    assert forearm.changed and forearm.proposed < 40 and "30 frames" in forearm.reason
+    assert not knee.changed and "3 frames" in knee.reason
+    assert [b.measure for b in result.changes if b.where == "position"] == ["forearm_incline"]
+    widened = next(w for w in result.warnings if w.startswith("position widened"))
+    kept = next(w for w in result.warnings if w.startswith("position kept"))
+    assert "forearm_incline min_deg 55 ->" in widened and "30 frames (7.4%) read below 55" in widened
+    assert "knee min_deg 135 (kept: " in kept and "3 frames (0.7%) read below it" in kept
+    # A bound moves for at least 10 frames beyond it (and over 0.5% of the set): 9 of 379 keep it, 12 move it.
+    for n_bent, moves in ((9, False), (12, True)):
+        frames = labelled("C", plank_points(), 370, 1) + labelled("C", bent, n_bent, 3)
+        result = tune(labeled_material(frames, FrameClasses.parse("C=good"), W, H), load_spec("plank"))
+        assert next(b for b in result.position if b.measure == "knee").changed is moves
 
 
 @pytest.mark.parametrize("args, message", [
