@@ -100,11 +100,12 @@ def test_default_specs_catch_the_trainers_sags_and_big_pikes_and_judge_every_pla
     frames = [f for lf in files.values() for f in lf.frames]
     s = bench.scores(bench.judge_frames(frames, [load_spec("forearm_plank"), load_spec("plank")], 1280, 720))
     assert s["H"] >= 0.95 and s["L"] >= 0.95
-    # Not judged (44 of 8788): single frames whose wrist MediaPipe places high (forearm_incline 35-52, between a
-    # forearm plank and a straight-arm plank: 31), mis-detected legs (knees 86-124, legs_incline -60: 9) and the
-    # first frame of ngo_dataset4's oblique stretch (hips 0.33 apart); never the view test on a side-on frame
-    # whose legs spread (core/view.py), never "setup" for a pike or a sag.
-    assert s["none"] <= 0.006 * s["n"]
+    # Not judged (12 of 8788): mis-detected legs (knees 86-124 with the shin flat on the floor, as kneeling: 4 "hips
+    # too high" frames; upper arm and legs drawn backwards: 3 sagging frames; the knee drawn above the hip: 2),
+    # 2 frames with no landmark and one whose wrist is unseen. Forearm planks whose elbow reads above the wrist
+    # (forearm 35-54, 32 frames) are judged on their tucked toes; never the view test on a side-on frame whose
+    # legs spread (core/view.py), never "setup" for a pike or a sag.
+    assert s["none"] <= 0.002 * s["n"]
 
 
 @needs_ngo

@@ -10,7 +10,7 @@ from conftest import REAL_DATA
 from posecheck.core.landmarks import SourceInfo
 from posecheck.core.session import Session
 from posecheck.core.specs import load_spec
-from synth import (H, W, bridge_points, child_pose_points, plank_points, quadruped_points, sequence,
+from synth import (FEET, H, W, bridge_points, child_pose_points, plank_points, quadruped_points, sequence,
                    sphinx_points, standing_points)
 
 NEW = ("child_pose", "sphinx", "downward_dog")
@@ -55,6 +55,26 @@ def test_a_sphinx_with_the_feet_flat_is_not_a_forearm_plank_and_unseen_feet_deci
     assert _judge("forearm_plank", lambda t: sphinx_points(feet="flat")).evaluator.sets == []
     unseen = _judge("sphinx", lambda t: sphinx_points(feet=None))
     assert unseen.evaluator.sets and unseen.evaluator.fault_s == {}
+
+
+def _elbow_high(feet, sag_deg=0.0):
+    """A forearm plank whose elbow the model draws above the wrist (forearm 45 deg up, elbow 135, upper arm
+    vertical: the Ngo frames' 35-54 deg, elbow 120-150, upper arm 72-90), on the given feet."""
+    pts = plank_points(sag_deg=sag_deg, forearm=True)
+    ex, ey = pts["elbow"]
+    return dict(pts, elbow=(ex, ey - 40.0), wrist=(ex + 40.0, ey), **FEET[feet])
+
+
+def test_a_forearm_plank_whose_elbow_reads_high_is_judged_on_tucked_toes_not_on_flat_or_unseen_feet():
+    sagging = _judge("forearm_plank", lambda t: _elbow_high("tucked", sag_deg=15.0))
+    assert sagging.evaluator.sets and sagging.evaluator.fault_s.get("hips_sagging", 0.0) > 4.0
+    straight = _judge("forearm_plank", lambda t: _elbow_high("tucked"))
+    assert straight.evaluator.sets and straight.evaluator.fault_s == {}
+    # The same arms with the feet on their tops (a cobra or a prone start on bent elbows), or feet unseen: the
+    # forearm must show a forearm plank by itself (up to 35 deg); nor is it a straight-arm plank (55+).
+    for feet in ("flat", None):
+        assert _judge("forearm_plank", lambda t: _elbow_high(feet), seconds=2.0).evaluator.sets == [], feet
+    assert _judge("plank", lambda t: _elbow_high("tucked"), seconds=2.0).evaluator.sets == []
 
 
 def test_a_sphinx_is_neither_a_cobra_nor_a_forearm_plank():
