@@ -2,6 +2,7 @@
 (headless Chromium opens it, the test measures its parts and saves a screenshot)."""
 
 import json
+import math
 import os
 import re
 import shutil
@@ -12,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from sample_clips import model_clips
-from synth import H, W, bridge_points, plank_points, ramp, sequence, standing_points
+from synth import H, W, bridge_points, plank_points, quadruped_points, ramp, sequence, standing_points
 
 from posecheck.api import score
 from posecheck.core.landmarks import SourceInfo
@@ -20,6 +21,7 @@ from posecheck.core.session import Session
 from posecheck.core.specs import load_spec
 from posecheck.io.frames import Frame
 from posecheck.io.recording import RecordingHeader, RecordingWriter
+from posecheck.render.annotators import STATE_COLORS
 from posecheck.render.snapshots import SnapshotKeeper
 from posecheck.report.build import build_report
 from posecheck.report.html import render_html
@@ -123,6 +125,45 @@ def test_a_report_of_reps_has_the_reps_table_and_rep_timeline(tmp_path):
     assert report.summary.reps >= 3
     assert 'id="reps-table"' in page and page.count("<tr>") > report.summary.reps
     assert "rep top" in page and "rep start" in page
+
+
+def test_cat_cow_plot_draws_the_rep_levels_where_this_person_rests_not_the_spec_s(tmp_path):
+    # The spec's cow/cat levels (0 and 32) are for a rest of 16; this person rests with the head at 30, so the
+    # reps were counted against 14 and 46: the plot draws those, and the report's reps say so.
+    def cat_cow(t):
+        return quadruped_points(30.0 if t < 1.5 else 30.0 + 24.0 * math.sin(2 * math.pi * (t - 1.5) / 4.0))
+    rec = write_recording(tmp_path / "cc.jsonl", sequence(30.0, 14.0, cat_cow, noise_px=0.3))
+    out = tmp_path / "cc.html"
+    report = score(rec, "cat_cow", html=out)
+    assert report.summary.reps >= 2
+    for rep in report.reps:
+        assert rep.start_level_deg == pytest.approx(14.0, abs=2.0)
+        assert rep.peak_level_deg == pytest.approx(46.0, abs=2.0)
+    page = out.read_text()
+    shown = {float(v) for v in re.findall(r">(?:cow|cat) (-?[0-9.]+)</text>", page)}
+    assert shown and all(abs(v - 14) <= 2 or abs(v - 46) <= 2 for v in shown), shown
+    assert ">cow 0</text>" not in page and ">cat 32</text>" not in page
+
+
+def test_a_short_rep_s_picture_shows_its_fault_not_the_good_form_of_its_top(tmp_path):
+    # The top of a shallow bridge that turns straight back down is kept before the rep is known to be short (it
+    # is short once it has come down from there): its picture must still say so.
+    def bridge(t):
+        k = t % 5.0
+        return bridge_points(0.45 * (ramp(k, 0.5, 1.7) - ramp(k, 1.7, 2.9)) if t > 0.5 else 0.0)
+    rec = write_recording(tmp_path / "low.jsonl", sequence(30.0, 10.5, bridge, noise_px=0.3))
+    spec = load_spec("bridge")
+    session = Session(spec, SourceInfo(str(rec), "recording", W, H, 30.0, 315))
+    keeper = SnapshotKeeper(spec, session.info)
+    for pose in sequence(30.0, 10.5, bridge, noise_px=0.3):
+        keeper(None, pose, session.step(pose))
+    assert "hips_too_low" in build_report(session).summary.rep_faults
+    (snap,) = [s for s in keeper.snapshots() if s.fault == "hips_too_low"]
+    import cv2
+    image = cv2.imdecode(np.frombuffer(snap.jpeg, np.uint8), cv2.IMREAD_COLOR)
+    bar = image[2:int(image.shape[0] / 8) - 6, :].reshape(-1, 3).astype(int)
+    fault_bgr = np.array(STATE_COLORS["fault"])
+    assert (np.abs(bar - fault_bgr).sum(axis=1) < 60).mean() > 0.5  # the state bar is fault red
 
 
 def still_report(sag_deg: float, path: str = "photo.jpg"):

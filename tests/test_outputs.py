@@ -13,6 +13,8 @@ from synth import H, W, plank_points, pose_from_points, ramp, sequence, standing
 
 from posecheck.api import score
 from posecheck.cli.main import run
+from posecheck.core.evaluation import FrameResult
+from posecheck.core.events import State
 from posecheck.core.geometry import MEASURES
 from posecheck.core.landmarks import SourceInfo
 from posecheck.core.session import Session
@@ -20,6 +22,7 @@ from posecheck.core.specs import load_spec
 from posecheck.errors import ReportError, SourceError
 from posecheck.io.frames import Frame, open_frames
 from posecheck.io.recording import RecordingHeader, RecordingWriter
+from posecheck.render.annotators import HudAnnotator
 from posecheck.render.snapshots import SnapshotKeeper
 from posecheck.render.video import AnnotatedVideoWriter, VideoWriter
 from posecheck.report.build import build_report
@@ -265,3 +268,22 @@ def test_html_report_plays_the_annotated_video_inside_the_page(plank_rec, tmp_pa
     score(plank_rec, "plank", html=tmp_path / "plain.html")
     plain = (tmp_path / "plain.html").read_text()
     assert "<video" not in plain and "media-src" not in plain
+
+
+@pytest.mark.parametrize("size", [(640, 480), (320, 240), (1920, 1080)])
+def test_the_state_bar_s_words_never_run_under_the_timer(size):
+    # A bridge has a hold and reps: "0 of 5 s   1 of 15 reps" filled the bar of a 640-wide picture and the state's
+    # words were drawn under it.
+    W_, H_ = size
+    image = np.full((H_, W_, 3), 40, np.uint8)
+    frame = FrameResult(t_s=3.0, index=90, detected=True, side="left", state=State.FAULT,
+                        faults=("hips_too_low", "moving_too_fast"), angles={}, in_position=True, hold_good_s=0.0,
+                        reps=1, good_reps=0)
+    hud = HudAnnotator()
+    hud.annotate(image, frame, "Glute bridge", None, hold_target_s=5.0, reps_target=15)
+    label_end, timer_start = hud.last_bar_text
+    assert 0 < label_end < timer_start < W_
+    bar = image[2:hud.bar_height(H_) - 8]
+    dark = (bar.max(axis=2) < 60).any(axis=0)  # columns with black letters in them
+    assert dark[:label_end].any() and dark[timer_start:].any()
+    assert not dark[label_end + 2:timer_start - 1].any(), "the state's words run under the timer"

@@ -158,6 +158,20 @@ def fit_lines(text: str, width: int, letter_px: float, min_letter_px: float,
         px = max(px * 0.92, min_letter_px)
 
 
+def clip_to_width(line: str, scale: float, thickness: int, width: int) -> str:
+    """The line cut short with "..." where it is wider than `width` even at the smallest letters allowed."""
+    cv2 = _cv2()
+
+    def width_of(text: str) -> int:
+        return cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, thickness)[0][0]
+
+    if width_of(line) <= width:
+        return line
+    while line and width_of(line.rstrip() + "...") > width:
+        line = line[:-1]
+    return line.rstrip(" ,;:") + "..." if line else ""
+
+
 def box_height(lines: list[str], scale: float, thickness: int, pad: int) -> int:
     """The height of `text_box` for these lines."""
     cv2 = _cv2()
@@ -281,6 +295,7 @@ class HudAnnotator:
 
     cue_letter_share: float = 1.0 / 12.0  # the cue's letters, as a share of the picture's height
     last_cue_box: tuple[int, int, int, int] | None = None  # where the cue was drawn (x0, y0, x1, y1), for tests
+    last_bar_text: tuple[int, int] = (0, 0)  # where the state's words end and the timer begins (x), for tests
     top_used: int = 0  # how far down the top of the picture the HUD reached (labels go below it)
     bottom_free: int = 0  # where the HUD's boxes along the bottom edge begin (labels stay above it)
 
@@ -310,21 +325,24 @@ class HudAnnotator:
         if reps_target is not None or frame.reps:
             right.append(f"{frame.reps}" + (f" of {reps_target}" if reps_target else "") + " reps")
         right_text = "   ".join(right)
-        th = _thickness(big)
-        sc = text_scale(big, th)
         x_right = W - margin
         if right_text:
-            (rw, _), _ = cv2.getTextSize(right_text, font, sc, th)
+            # At most 60% of the bar ("0 of 5 s   1 of 15 reps" on a 640-wide picture): the state keeps the rest.
+            (right_line,), sc, th = fit_lines(right_text, int(W * 0.6) - margin, big, big * 0.5, max_lines=1)
+            right_line = clip_to_width(right_line, sc, th, int(W * 0.6) - margin)
+            (rw, _), _ = cv2.getTextSize(right_line, font, sc, th)
             x_right = W - margin - rw
-            cv2.putText(image, right_text, (x_right, int(bar_h / 2 + big / 2)), font, sc, (0, 0, 0), th, cv2.LINE_AA)
-        # Left of the bar: the state in words (colour is never the only sign).
+            cv2.putText(image, right_line, (x_right, int(bar_h / 2 + big / 2)), font, sc, (0, 0, 0), th, cv2.LINE_AA)
+        # Left of the bar: the state in words (colour is never the only sign), never over the timer.
         state = words.state_word(frame.state)
         if frame.faults:
             state = words.fault_words(None, frame.faults)
         label = f"{title}: {state}" if title else state
-        room = max(x_right - 3 * margin, W // 4)
+        room = x_right - 3 * margin
         lines, lsc, lth = fit_lines(label, room, big * 0.8, big * 0.4, max_lines=1)
-        cv2.putText(image, lines[0], (margin, int(bar_h / 2 + big * 0.4)), font, lsc, (0, 0, 0), lth, cv2.LINE_AA)
+        label_line = clip_to_width(lines[0], lsc, lth, room)
+        cv2.putText(image, label_line, (margin, int(bar_h / 2 + big * 0.4)), font, lsc, (0, 0, 0), lth, cv2.LINE_AA)
+        self.last_bar_text = (margin + cv2.getTextSize(label_line, font, lsc, lth)[0][0], x_right)
         if hold_target_s is not None:
             # The hold's progress along the bar's bottom edge; past the target it stays full.
             share = min(frame.hold_good_s / hold_target_s, 1.0) if hold_target_s > 0 else 1.0

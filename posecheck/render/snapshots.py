@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from posecheck import words
+from posecheck.core.events import State
 from posecheck.core.geometry import to_pixels
 from posecheck.core.landmarks import Pose, SourceInfo
 from posecheck.core.session import Step
@@ -192,6 +193,10 @@ class SnapshotKeeper:
         image = kept.image.copy() if from_video else np.full((h, w, 3), BLANK_BGR, np.uint8)
         measure = fault_measure(spec, fault)
         fr = kept.step.frame
+        if fault not in fr.faults:
+            # A short rep's picture is its top, kept before the rep was known to be short: it shows the fault the
+            # rep got, not the "good form" of the moment.
+            fr = replace(fr, state=State.FAULT, faults=(*fr.faults, fault))
         value = fr.angles.get(measure, math.nan) if measure else math.nan
         overlay = Overlay(spec, w, h)
         overlay.measures = [m for m in overlay.measures if m != measure]  # drawn bigger below

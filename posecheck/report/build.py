@@ -48,7 +48,8 @@ def build_report(session: Session, partial: bool = False) -> Report:
     frames = [FrameRecord.model_construct(**frame_dict(f)) for f in session.frames]
     holds = [HoldOut(start_s=r3(h.start_s), end_s=r3(h.end_s), good_s=r3(h.good_s)) for h in ev.holds]
     reps = [RepOut(start_s=r3(r.start_s), end_s=r3(r.end_s), good=r.good, faults=r.faults,
-                   peak_deg=r3(r.peak_deg), top_s=r3(r.top_s)) for r in ev.reps]
+                   peak_deg=r3(r.peak_deg), top_s=r3(r.top_s), start_level_deg=r3(r.start_level_deg),
+                   peak_level_deg=r3(r.peak_level_deg)) for r in ev.reps]
     sets = [SetOut(start_s=r3(s.start_s), end_s=r3(s.end_s),
                    good_s=r3(sum(h.good_s for h in ev.holds if s.start_s <= h.start_s <= s.end_s + 1e-6)),
                    reps=s.reps, good_reps=s.good_reps, fault_s={k: r3(v) for k, v in s.faults.items()})

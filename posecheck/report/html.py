@@ -26,7 +26,7 @@ from posecheck.core.events import State
 from posecheck.core.specs import Spec
 from posecheck.io.atomic import atomic_write
 from posecheck.render.snapshots import Snapshot
-from posecheck.report.model import SCHEMA, Grade, Report
+from posecheck.report.model import SCHEMA, Grade, RepOut, Report
 from posecheck.report.svg import Scale, Svg, decimate, hline, path_d, time_axis, y_ticks
 from posecheck.report.templating import (
     CUE_FILL,
@@ -178,7 +178,30 @@ def _timeline_svg(report: Report, spec: Spec, ser: _Series) -> Markup:
 
 # --- the angle plots ------------------------------------------------------------------------------------
 
-def _plot(spec: Spec, ser: _Series, measure: str, snaps: dict[str, Snapshot]) -> dict:
+def _rep_levels(spec: Spec, reps: Sequence[RepOut], t0: float, t1: float) -> list[tuple[float, float, float, float]]:
+    """(from s, to s, start level, peak level) runs: the levels the reps were counted against, which move with the
+    person's own rest (a bridge's pelvis-down level, cat/cow's resting back), one run per stretch of reps that
+    share them. Levels that cannot move are the spec's over the whole plot; moving ones unknown (no rep, or a
+    report from before reps carried them) are not drawn: the spec's would sit where this person never was."""
+    r = spec.reps
+    if r is None:
+        return []
+    if r.rest_deg is None and r.rest_margin_deg is None:
+        return [(t0, t1, r.start_deg, r.peak_deg)]
+    runs: list[tuple[float, float, float, float]] = []
+    for rep in reps:
+        if rep.start_level_deg is None or rep.peak_level_deg is None:
+            continue
+        levels = (rep.start_level_deg, rep.peak_level_deg)
+        # Within a degree is the same line (a bridge's rest reads 139.8 then 139.5).
+        if runs and all(abs(a - b) <= 1.0 for a, b in zip(runs[-1][2:], levels)):
+            runs[-1] = (runs[-1][0], rep.end_s, *runs[-1][2:])
+        else:
+            runs.append((rep.start_s, rep.end_s, *levels))
+    return runs
+
+
+def _plot(spec: Spec, ser: _Series, measure: str, snaps: dict[str, Snapshot], reps: Sequence[RepOut] = ()) -> dict:
     """One measure over time: the allowed band, the position's limits, the rep levels, fault spans, worst
     moments. Returns the template's `plot` (svg None: never measured)."""
     v = ser.values(measure)
@@ -188,10 +211,11 @@ def _plot(spec: Spec, ser: _Series, measure: str, snaps: dict[str, Snapshot]) ->
     band = _band(spec, measure)
     pos = _position_range(spec, measure)
     reps_here = spec.reps is not None and spec.reps.measure == measure
+    levels = _rep_levels(spec, reps, float(ser.t[0]), float(ser.t[-1])) if reps_here else []
     lo, hi = float(np.percentile(finite, 0.5)), float(np.percentile(finite, 99.5))
     # Bounds near the data widen the plot so that they show; one far away (a catch-all limit) does not.
     for b in ([*band] if band else []) + ([p for p in pos if p is not None] if pos else []) + \
-            ([spec.reps.start_deg, spec.reps.peak_deg] if reps_here else []):
+            [lv for run in levels for lv in run[2:]]:
         if math.isfinite(b) and lo - 40 <= b <= hi + 40:
             lo, hi = min(lo, b), max(hi, b)
     pad = max((hi - lo) * 0.08, 2.0)
@@ -219,9 +243,13 @@ def _plot(spec: Spec, ser: _Series, measure: str, snaps: dict[str, Snapshot]) ->
         if bound is not None and lo <= bound <= hi:
             hline(svg, LEFT, right, y(bound), "#8a94a3", f"position {num(bound)}", dash="5 4", at_end=False,
                   label_colour="#6b7480")
-    if reps_here:
-        for name, bound in (("rep start", spec.reps.start_deg), ("rep top", spec.reps.peak_deg)):
-            hline(svg, LEFT, right, y(bound), HOLD_FILL, f"{name} {num(bound)}", dash="2 3")
+    for i, (t0, t1, start, peak) in enumerate(levels):
+        x0, x1 = (LEFT, right) if len(levels) == 1 else (x(t0), max(x(t1), x(t0) + 1))
+        names = spec.reps.names or ("rep start", "rep top")
+        for name, bound in zip(names, (start, peak)):
+            # Labelled where the levels first show and wherever they moved: the rest of a run is its line.
+            hline(svg, x0, x1, y(bound), HOLD_FILL, f"{name} {num(bound)}" if i == 0 or x1 - x0 > 90 else "",
+                  dash="2 3", at_end=len(levels) == 1)
     # Faults judged on this measure: red spans behind the line, the line red while they are on.
     mine = [c.id for c in spec.checks if c.measure == measure]
     if reps_here:
@@ -247,6 +275,8 @@ def _plot(spec: Spec, ser: _Series, measure: str, snaps: dict[str, Snapshot]) ->
     what = []
     if band:
         what.append(f"green band: allowed ({_rule(band)} deg)")
+    if levels and (spec.reps.rest_deg is not None or spec.reps.rest_margin_deg is not None):
+        what.append("dotted: the levels the reps were counted against, from this person's own rest")
     if mine:
         what.append("red: " + ", ".join(m.replace("_", " ") for m in mine) + " on")
     if pos:
@@ -351,8 +381,8 @@ def render_html(report: Report, spec: Spec, snapshots: Iterable[Snapshot] | None
         ser = _Series(report)
         judged = [c.measure for c in spec.checks] + ([spec.reps.measure] if spec.reps else [])
         ctx["timeline_svg"] = _timeline_svg(report, spec, ser)
-        ctx["plots"] = [_plot(spec, ser, m, snaps) for m in spec.key_measures if m in judged]
-        ctx["more_plots"] = [_plot(spec, ser, m, snaps) for m in spec.key_measures if m not in judged]
+        ctx["plots"] = [_plot(spec, ser, m, snaps, report.reps) for m in spec.key_measures if m in judged]
+        ctx["more_plots"] = [_plot(spec, ser, m, snaps, report.reps) for m in spec.key_measures if m not in judged]
         ctx["hold_target"] = spec.hold.target_s if spec.hold else None
         ctx["hold_reached"] = [spec.hold.reached(h.good_s) for h in report.holds] if spec.hold else []
         ctx["rep_names"] = spec.reps.names if spec.reps else None

@@ -81,6 +81,11 @@ class RepOut(_M):
     faults: list[str]
     peak_deg: Optional[float] = None
     top_s: float = 0.0
+    start_level_deg: Optional[float] = Field(
+        None, description="the level the rep started and ended at: the spec's, or moved to the person's own rest "
+                          "(a bridge's pelvis-down level, cat/cow's resting back)")
+    peak_level_deg: Optional[float] = Field(None, description="the level the rep had to reach (cat/cow: the other "
+                                                               "extreme, moved with the person's rest)")
 
 
 class SetOut(_M):

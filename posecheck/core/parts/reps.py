@@ -40,6 +40,10 @@ class RepRecord:
     faults: list[str]
     peak_deg: float
     top_s: float = 0.0  # seconds spent at the top (out_and_back)
+    # The levels the rep was counted against, in the measure's units: the spec's, or moved to the person's own
+    # rest (a bridge's start above the pelvis-down level seen, cat/cow's extremes around the rest): NaN unknown.
+    start_level_deg: float = math.nan
+    peak_level_deg: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ class RepCounter:
         self._turned_lo: float | None = None
         self._run_dir, self._run_hi, self._run_lo = 0, -math.inf, math.inf
         self._untimed = False  # the next extreme's crossing is not a time to time a half-move from
+        self._start_x = math.nan  # out_and_back: the level a rep starts and ends at, now
 
     @property
     def at_top(self) -> bool:
@@ -134,6 +139,7 @@ class RepCounter:
     def _out_and_back(self, v: float, t: float) -> RepRecord | None:
         x = self.d * v  # in "toward the peak is larger" terms
         start = self._start_level(x)
+        self._start_x = start
         if self.tempo.too_fast_now(v, t) and self.phase != "rest":
             self._flag(self.tempo.fault)
         if self.phase == "rest":
@@ -214,7 +220,8 @@ class RepCounter:
         self.lifting_from_low = low is not None
         if self.phase == "top" and self.top_since is not None:
             self.top_s += t - self.top_since
-        rep = RepRecord(self.start_t, t, not self.faults, list(self.faults), self.d * self.best, self.top_s)
+        rep = RepRecord(self.start_t, t, not self.faults, list(self.faults), self.d * self.best, self.top_s,
+                        self.d * self._start_x, self.r.peak_deg)
         self.reps.append(rep)
         self.good_reps += rep.good
         self.phase, self.faults, self.top_since = "rest", [], None
@@ -301,7 +308,7 @@ class RepCounter:
         if self.halves % 2 == 1:
             self.start_t, self.best = t, x
             return None
-        rep = RepRecord(self.start_t, t, not self.faults, list(self.faults), v, 0.0)
+        rep = RepRecord(self.start_t, t, not self.faults, list(self.faults), v, 0.0, *levels)
         self.reps.append(rep)
         self.good_reps += rep.good
         self.faults = []
