@@ -126,7 +126,13 @@ def test_the_window_shows_the_coaching_overlay_and_q_quits(xvfb_screens, tmp_pat
     assert (tmp_path / "r.json").exists()
     # The picture: the state bar across its top (fault red during the sag) marks its width and top.
     bar = np.argwhere((np.abs(shot.astype(int) - STATE_COLORS["fault"]).sum(axis=2) == 0))
-    assert len(bar) > 640 * 20, "no fault-red state bar on screen"
+    if len(bar) <= 640 * 20:
+        import cv2
+        cv2.imwrite(str(tmp_path / "shot.png"), shot)
+        colours, counts = np.unique(shot.reshape(-1, 3), axis=0, return_counts=True)
+        top = [tuple(int(v) for v in colours[i]) for i in np.argsort(counts)[::-1][:6]]
+        raise AssertionError(f"no fault-red state bar on screen (shot in {tmp_path / 'shot.png'}; commonest "
+                             f"colours {top}); the session printed:\n{out}\n{err[-2000:]}")
     (top, left), right = bar.min(axis=0), bar[:, 1].max()
     width = right - left + 1
     height = round(width * 3 / 4)  # the picture keeps the source's 4:3
