@@ -733,7 +733,8 @@ class _Beyond:
         return float(self.values[self.values.size - 1 - keep_out])
 
     def text(self) -> str:
-        return f"{self.label}: {self.values.size} frames ({100 * self.values.size / max(self.n_frames, 1):.1f}%)"
+        n = self.values.size
+        return f"{self.label}: {n} frame{'s' * (n != 1)} ({100 * n / max(self.n_frames, 1):.1f}%)"
 
 
 def _beyond(m: Material, run: Run, r, bound: float, direction: int) -> _Beyond:
