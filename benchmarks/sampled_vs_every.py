@@ -2,7 +2,7 @@
 
     posecheck eval sample_videos --cache .cache/eval                  # the model run both ways, cached as
     posecheck eval sample_videos --cache .cache/eval --every-frame    # landmark recordings
-    python benchmarks/sampled_vs_every.py [--cache .cache/eval] [sample_videos]
+    python benchmarks/sampled_vs_every.py [--cache .cache/eval] [--every-cache DIR] [--only TEXT] [sample_videos]
 
 For every clip with a truth file and both cached recordings, judges both against the clip's exercise (a negative
 control against every exercise) and compares: the same cues (same fault, times within 0.1 s), the same holds
@@ -21,14 +21,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import posecheck  # noqa: E402
+from posecheck.batch.accuracy import recording_path  # noqa: E402
 
 CUE_S, HOLD_S = 0.1 + 1e-6, 0.2 + 1e-6  # report times are rounded to the ms
 
 
-def recordings(cache: Path, video: Path) -> tuple[Path | None, Path | None]:
-    st = video.stat()
-    stem = f"{video.stem}.{st.st_size}.{int(st.st_mtime)}"
-    every, sampled = cache / f"{stem}.jsonl", cache / f"{stem}.adaptive.jsonl"
+def recordings(cache: Path, every_cache: Path, video: Path, exercise: str) -> tuple[Path | None, Path | None]:
+    every = recording_path(video, every_cache, every_frame=True)
+    sampled = recording_path(video, cache, every_frame=False, exercise=exercise)
     return (every if every.exists() else None), (sampled if sampled.exists() else None)
 
 
@@ -50,7 +50,11 @@ def differences(a, b) -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folder", nargs="?", type=Path, default=ROOT / "sample_videos")
-    ap.add_argument("--cache", type=Path, default=Path(".cache/eval"))
+    ap.add_argument("--cache", type=Path, default=Path(".cache/eval"),
+                    help="where `posecheck eval` kept the recordings (both kinds, unless --every-cache)")
+    ap.add_argument("--every-cache", type=Path, default=None,
+                    help="where `posecheck eval --every-frame` kept its recordings, when not in --cache")
+    ap.add_argument("--only", help="only clips whose name contains this text")
     args = ap.parse_args()
     n = differ = 0
     max_cue_s = max_hold_s = 0.0
@@ -58,11 +62,13 @@ def main() -> int:
         truth = video.parent / f"{video.stem}.truth.json"
         if not truth.exists():
             continue
-        every, sampled = recordings(args.cache, video)
-        if not (every and sampled):
-            print(f"{video.stem:24} skipped: run both evals first (no cached recording)")
+        if args.only and args.only not in video.stem:
             continue
         ex = json.loads(truth.read_text())["exercise"]
+        every, sampled = recordings(args.cache, args.every_cache or args.cache, video, ex)
+        if not (every and sampled):
+            print(f"{video.stem:24} skipped: run both evals first (no cached recording with this code and specs)")
+            continue
         n += 1
         diffs, seen = [], ""
         for spec in (posecheck.list_specs() if ex == "none" else [ex]):

@@ -15,6 +15,7 @@ recording) in a folder: run the model (cached as a recording), judge, and measur
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import statistics
@@ -23,14 +24,20 @@ from pathlib import Path
 
 import numpy as np
 
+from posecheck import core
 from posecheck.api import record, score
+from posecheck.core.detect import load_all_specs
+from posecheck.core.evaluation import NEAR_POSITION_DEG
 from posecheck.core.geometry import measure_pose, to_pixels
 from posecheck.core.specs import Spec, list_specs, load_spec
+from posecheck.io import sampling
 from posecheck.io.recording import read_recording
+from posecheck.io.sampling import ADAPTIVE
 from posecheck.report.model import Report
 from posecheck.report.templating import fixed
 
-__all__ = ["ClipResult", "evaluate_clip", "evaluate_folder", "markdown_table", "overall"]
+__all__ = ["ClipResult", "evaluate_clip", "evaluate_folder", "markdown_table", "overall", "recording_path",
+           "sampler_policy_digest"]
 
 EVENT_SLACK_S = 0.5  # a cue within this long after the true fault ends still counts as detecting it
 IN_POSITION = ("good", "fault", "unknown")  # the states of a frame judged in the exercise's position
@@ -104,17 +111,49 @@ def _in_any(t: float, ivs, pad: float = 0.0) -> bool:
     return any(a - pad <= t <= b + pad for a, b in ivs)
 
 
+def _digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode() if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()[:12]
+
+
+def _video_digest(video: Path) -> str:
+    """What the video holds, not when it was written: a checkout or a copy keeps its recordings."""
+    h = hashlib.sha256()
+    with open(video, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()[:12]
+
+
+def sampler_policy_digest(exercise: str | None = None) -> str:
+    """What an adaptive recording depends on beyond the video: the specs whose judging told the model when to
+    see every frame (`exercise`'s, or every known exercise's), the sampler's settings and the code that decides
+    (the judging core and the sampler). Any of them changed, the frames the model would see may change, so a
+    recording made before is not what `score` would see now."""
+    specs = [load_spec(exercise)] if exercise not in (None, "none") else load_all_specs()
+    code = sorted(Path(core.__file__).parent.rglob("*.py")) + [Path(sampling.__file__)]
+    return _digest(*(s.model_dump_json() for s in specs), repr(ADAPTIVE), repr(NEAR_POSITION_DEG),
+                   *(p.read_bytes() for p in code))
+
+
+def recording_path(video: Path, cache_dir: Path, every_frame: bool = True, exercise: str | None = None) -> Path:
+    """Where `eval` keeps the clip's landmark recording: named by the video's content; an adaptive one (the
+    model skipping still frames unless the judging needs them) also by `sampler_policy_digest`."""
+    base = f"{video.stem}.{_video_digest(video)}"
+    return cache_dir / (f"{base}.jsonl" if every_frame else
+                        f"{base}.adaptive-{sampler_policy_digest(exercise)}.jsonl")
+
+
 def _cached_recording(video: Path, cache_dir: Path, recompute: bool, every_frame: bool = True,
                       exercise: str | None = None) -> Path:
     """The clip's landmarks, from the model run once. Skipping still frames as `score` does, the model is
     told when to see every frame by the judging of `exercise` (of every exercise for a negative control),
     as `score` would tell it."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    st = video.stat()
-    # ".adaptive": the model skipping still frames unless the judging needs them (older ".sampled" recordings
-    # skipped them regardless, and are not reused).
-    how = "" if every_frame else ".adaptive"
-    rec = cache_dir / f"{video.stem}.{st.st_size}.{int(st.st_mtime)}{how}.jsonl"
+    rec = recording_path(video, cache_dir, every_frame, exercise)
     if recompute or not rec.exists():
         record(video, rec, every_frame=every_frame, exercise=None if exercise in (None, "none") else exercise)
     return rec
