@@ -251,15 +251,16 @@ def test_entering_a_position_and_debouncing_a_fault_are_decided_on_every_frame_a
     assert 4.3 <= b0 <= 4.6 and b1 - b0 <= 0.6
 
 
-def test_a_lift_is_decided_until_it_reaches_the_top_or_stalls_short_of_it():
+def test_a_rep_is_decided_until_it_reaches_the_top_or_stalls_short_of_it_and_again_as_it_comes_down():
     def pts(t):
         return bridge_points(ramp(t, 2, 3) - ramp(t, 5, 6) + ramp(t, 7, 8) * 0.5 - ramp(t, 10, 11) * 0.5)
     deciding = _deciding("bridge", sequence(FPS, 12.0, pts, noise_px=0.3))
     during = lambda t0, t1: [d for t, d in deciding if t0 <= t <= t1]  # noqa: E731
     assert all(during(2.4, 2.7))  # the lift, before the top
     assert not any(during(3.5, 5.0))  # held at the top: decided
-    assert all(during(7.5, 8.3))  # half way up: deciding until the stall is told (no gain for 1 s)
-    assert not any(during(8.6, 10.0))  # told short: decided
+    assert all(during(5.2, 5.6))  # coming down from the top: when it leaves the top times the lift
+    assert all(during(7.5, 8.1))  # half way up: deciding until the stall is told (no gain for STALL_S)
+    assert not any(during(8.7, 10.0))  # told short: decided
 
 
 def _turned(poses, hips_apart: float):

@@ -224,6 +224,41 @@ def test_a_rep_that_stalls_below_the_top_is_told_to_go_higher():
     assert said and said[0][1] == "hips_too_low"
 
 
+def test_a_slow_steady_lift_is_not_a_stall():
+    # 6 deg a second: 0.2 deg a frame, far below STALL_DEG a frame, but STALL_DEG gained every quarter second.
+    values = [(t, 130 + 6 * t) for t in frames(0, 6)]
+    _, said = run_reps(RepCounter(BRIDGE), values)
+    assert said == []
+
+
+def test_a_stall_is_told_the_same_when_the_creep_reads_a_little_differently():
+    """The stall is a gain of less than STALL_DEG over STALL_S, not from one frame to the next: a decelerating lift
+    whose frame-to-frame gains hover around STALL_DEG (bridge_low_j through the model) is told at the same time
+    whether its readings are a few tenths of a degree apart or not."""
+    def lift(t, wobble):  # 1.47 deg a frame for 0.5 s, then a plateau 11 deg short of the top
+        return 130 + min(44 * t, 22) + wobble * math.sin(37 * t)
+    told = []
+    for wobble in (0.0, 0.3):
+        _, said = run_reps(RepCounter(BRIDGE), [(t, lift(t, wobble)) for t in frames(0, 4)])
+        assert [f for _, f in said] == ["hips_too_low"]
+        told.append(said[0][0])
+    assert abs(told[0] - told[1]) <= 0.1
+
+
+def test_a_rep_decides_its_lift_its_leaving_the_top_and_its_lowering_but_not_a_held_top():
+    def hip(t):  # up 1-2 s, held at the top until 4 s, down 4-5 s, resting after
+        return 130 + 48 * min(max(t - 1, 0), 1) - 48 * min(max(t - 4, 0), 1)
+    counter, deciding = RepCounter(BRIDGE), []
+    for t in frames(0, 6):
+        counter.update(hip(t), t)
+        deciding.append((t, counter.deciding))
+    during = lambda t0, t1: [d for t, d in deciding if t0 <= t <= t1]  # noqa: E731
+    assert not any(during(0, 1.2)) and all(during(1.3, 1.6))  # rest, then the lift from the start level
+    assert not any(during(2.1, 4.0))  # the top held
+    assert all(during(4.1, 4.7))  # coming down: leaving the top times the lift, then the lowering to its end
+    assert not any(during(5.2, 6))
+
+
 def test_unknown_values_count_nothing():
     done, new = run_reps(RepCounter(BRIDGE), [(t, NAN) for t in frames(0, 2)])
     assert done == [] and new == []

@@ -400,7 +400,7 @@ class Evaluator:
         # is settled by the next hold or the set's end, whatever the next frames show.
         if self._timer is not None and self._timer.current is not None and self._timer.pending_s > 0:
             return True
-        return self._reps is not None and self._reps.lifting
+        return self._reps is not None and self._reps.deciding
 
     # --- results ---------------------------------------------------------------------------------------
     @property

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import queue
 import threading
+from collections import deque
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
@@ -104,6 +105,17 @@ def is_still(a: Pose, b: Pose, width: int, height: int, sampling: Sampling) -> b
     return moved <= sampling.still_frac * max(width, height)
 
 
+def _still_over(recent: deque, pos: int, pose: Pose, stride: int, width: int, height: int,
+                sampling: Sampling) -> bool:
+    """Still over a span as long as the one about to be skipped: the pose now against the model's last pose at
+    least `stride` frames back (none yet: not still). Two consecutive frames of a slow move differ
+    by no more than jitter (sphinx_hold_b rising from prone: 3-4 px a frame, so every other stretch of the rise
+    was skipped and the hold started 0.3 s late); over the span, jitter does not grow and movement does."""
+    while len(recent) > 1 and recent[1][0] <= pos - stride:
+        recent.popleft()
+    return bool(recent) and recent[0][0] <= pos - stride and is_still(recent[0][1], pose, width, height, sampling)
+
+
 def interpolate(a: Pose, b: Pose, t_s: float) -> Pose:
     """The pose at `t_s` between two the model saw: linear when both are detected, else the nearer one."""
     span = b.t_s - a.t_s
@@ -128,6 +140,7 @@ def estimate_sampled(frames: Iterable[Frame], estimate, fps: float, width: int, 
     stride = sampling.stride(fps)
     pending: list[Frame] = []
     last: Pose | None = None
+    recent: deque[tuple[int, Pose]] = deque()  # the model's poses since the last one `stride` frames back
     gap = 1  # frames from the last model frame to the next one
     pos = -1
     for pos, frame in enumerate(frames):
@@ -140,8 +153,9 @@ def estimate_sampled(frames: Iterable[Frame], estimate, fps: float, width: int, 
             yield f, interpolate(last, pose, f.t_s)
         pending.clear()
         yield frame, pose
-        still = last is not None and is_still(last, pose, width, height, sampling)
+        still = _still_over(recent, pos, pose, stride, width, height, sampling)
         gap = stride if still and not (demand is not None and demand.every_frame) else 1
+        recent.append((pos, pose))
         last = pose
     if pending:  # the input ended inside a gap: the model sees its last frame
         end = pending.pop()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections import deque
 from dataclasses import dataclass
 
 from posecheck.core.parts.tempo import TempoJudge
@@ -21,7 +22,7 @@ from posecheck.core.specs import Reps
 
 __all__ = ["RepRecord", "RepCounter", "RepStep", "SETTLE_S", "STALL_S", "STALL_DEG", "REST_S", "REST_BAND_DEG"]
 
-STALL_S, STALL_DEG = 1.0, 1.5  # a rep whose measure gains less than STALL_DEG for STALL_S has stalled
+STALL_S, STALL_DEG = 0.5, 1.5  # a rep whose measure gains less than STALL_DEG over STALL_S has stalled
 SETTLE_S = 0.3  # a rep lowered to below its start level and still there this long has ended (the debounce of faults)
 # alternate with rest_deg: how long the set's start is watched for the person's resting level. The position is
 # entered still (enter_s), and a slow half-move takes ~2 s, so the first 0.5 s is the rest before the first move.
@@ -69,7 +70,8 @@ class RepCounter:
         self.faults: list[str] = []
         self.top_since: float | None = None
         self.top_s = 0.0
-        self.best_t = 0.0
+        self._best_seen: deque = deque()  # (t, best so far) over the last STALL_S of a lift: has it stalled?
+        self._x = math.nan  # the last value, toward the peak is larger
         self.rest_x = math.inf
         self.last_extreme: str | None = None
         self.last_entry_t: float | None = None
@@ -100,6 +102,30 @@ class RepCounter:
         """A lift under way whose verdict is still open: it may yet reach the top, or stall or turn back short
         of it (a stall is told by the measure creeping less than STALL_DEG in STALL_S)."""
         return self.phase == "up" and not (self.r.short_fault and self.r.short_fault in self.faults)
+
+    @property
+    def deciding(self) -> bool:
+        """Do the next values decide a verdict of the rep under way? Its lift while `lifting`; at the top, once
+        it has come down from its best (when it leaves the top times the lift, ends the time at the top and
+        starts the lowering: bridge_fast_i's 0.3 s jerks were timed from the model's readings after it had
+        skipped the first frames of the lowering, 0.07-0.47 s late); the lowering until the rep ends (its end
+        and its timing). A top being held, and the rest between reps, decide nothing."""
+        if self.phase == "top":
+            return self._x < self.best - self.r.hysteresis_deg
+        return self.phase == "down" or self.lifting
+
+    def _see_best(self, t: float, best: float) -> None:
+        seen = self._best_seen
+        seen.append((t, best))
+        while len(seen) > 1 and seen[1][0] <= t - STALL_S + 1e-9:
+            seen.popleft()
+
+    def _stalled(self, t: float) -> bool:
+        """The lift has gained less than STALL_DEG over the last STALL_S (over a window, not from frame to frame:
+        a slow lift gains less than STALL_DEG a frame and is not stalled; a creep of a few tenths of a degree
+        read differently no longer moves the stall by whole frames, bridge_low_j 0.23 s)."""
+        t0, best0 = self._best_seen[0]
+        return t - t0 >= STALL_S - 1e-9 and self._best_seen[-1][1] - best0 < STALL_DEG
 
     @property
     def open_faults(self) -> list[str]:
@@ -138,6 +164,7 @@ class RepCounter:
 
     def _out_and_back(self, v: float, t: float) -> RepRecord | None:
         x = self.d * v  # in "toward the peak is larger" terms
+        self._x = x
         start = self._start_level(x)
         self._start_x = start
         if self.tempo.too_fast_now(v, t) and self.phase != "rest":
@@ -146,7 +173,8 @@ class RepCounter:
             self.rest_min = min(self.rest_min, x)
             if x > start:
                 self.phase, self.start_t, self.best, self.faults = "up", t, x, []
-                self.top_s, self.top_since, self.best_t, self.best_time = 0.0, None, t, t
+                self.top_s, self.top_since, self.best_time = 0.0, None, t
+                self._best_seen = deque([(t, x)])
                 # A set that starts mid-rep has not seen the lift from rest: its phases are not timed. A lift from
                 # the low point of a quick rep was seen from there.
                 self.from_rest = self.rest_min < start - (0.0 if self.lifting_from_low else self.r.hysteresis_deg)
@@ -154,8 +182,7 @@ class RepCounter:
             return None
         if self.phase != "down":
             self.down_low, self.down_low_t = math.inf, t
-        if x > self.best + STALL_DEG:
-            self.best_t = t
+        self._see_best(t, max(self.best, x))
         if x > self.best:
             self.best, self.best_time = x, t
         if self.phase == "up":
@@ -175,7 +202,7 @@ class RepCounter:
             self.phase, self.top_since = "top", t
             if short in self.faults:  # told to go higher, and did: the rep is not short after all
                 self.faults.remove(short)
-        elif short and short not in self.faults and (x < self.best - hyst or t - self.best_t >= STALL_S):
+        elif short and short not in self.faults and (x < self.best - hyst or self._stalled(t)):
             # Turned back, or stalled, below the top: say so now (while it can still be fixed), not at the end
             # of the rep.
             self._flag(short)
