@@ -53,3 +53,13 @@ def test_an_adaptive_recording_is_not_reused_after_the_sampler_settings_change(m
     monkeypatch.setattr(accuracy, "ADAPTIVE", Sampling(max_gap_s=0.2))
     assert sampler_policy_digest("plank") != before
     assert sampler_policy_digest(None) != sampler_policy_digest("plank")  # a negative control: every spec
+
+
+def test_editing_a_comment_or_docstring_of_the_judging_keeps_the_recordings(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text('"""Doc."""\n\ndef f(x):\n    """Says what."""\n    return x + 1  # why\n')
+    before = accuracy._code_only(module)
+    module.write_text('"""Another doc."""\n\ndef f(x):\n    """Says more."""\n    return x + 1  # and why not\n')
+    assert accuracy._code_only(module) == before
+    module.write_text('"""Doc."""\n\ndef f(x):\n    """Says what."""\n    return x + 2\n')
+    assert accuracy._code_only(module) != before

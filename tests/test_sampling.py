@@ -64,11 +64,13 @@ def test_the_model_sees_every_frame_again_once_the_body_moves():
 
 
 def test_a_slow_move_is_seen_on_every_frame_though_consecutive_frames_look_still():
-    """A body sinking 40 deg a second moves ~2 px a frame (within jitter from one frame to the next) and ~8 px
-    over the span a skip would take: the stillness that lets the model skip is judged over that span."""
-    sagging = lambda t: pose_from_points(t, plank_points(sag_deg=10 + 40 * t))  # noqa: E731
-    assert is_still(sagging(0.0), sagging(1 / FPS), W, H, Sampling())
-    assert not is_still(sagging(0.0), sagging(4 / FPS), W, H, Sampling())
+    """A body sinking 60 deg a second moves ~3 px a frame (within jitter from one frame to the next) and ~12 px
+    over the span a skip would take: the stillness that lets the model skip is judged over that span too."""
+    sagging = lambda t: pose_from_points(t, plank_points(sag_deg=10 + 60 * t))  # noqa: E731
+    sampling = Sampling()
+    assert is_still(sagging(0.0), sagging(1 / FPS), W, H, sampling)
+    span = Sampling(still_frac=sampling.span_still_frac)
+    assert not is_still(sagging(0.0), sagging(4 / FPS), W, H, span)
     _, calls, _ = _run(sagging, 30)
     assert calls == list(range(30))
 

@@ -15,6 +15,7 @@ recording) in a folder: run the model (cached as a recording), judge, and measur
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -136,7 +137,19 @@ def sampler_policy_digest(exercise: str | None = None) -> str:
     specs = [load_spec(exercise)] if exercise not in (None, "none") else load_all_specs()
     code = sorted(Path(core.__file__).parent.rglob("*.py")) + [Path(sampling.__file__)]
     return _digest(*(s.model_dump_json() for s in specs), repr(ADAPTIVE), repr(NEAR_POSITION_DEG),
-                   *(p.read_bytes() for p in code))
+                   *(_code_only(p) for p in code))
+
+
+def _code_only(path: Path) -> str:
+    """A module as code: its comments and docstrings left out (editing them changes no frame the model sees)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body and \
+                isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and \
+                isinstance(body[0].value.value, str):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree)
 
 
 def recording_path(video: Path, cache_dir: Path, every_frame: bool = True, exercise: str | None = None) -> Path:

@@ -23,6 +23,10 @@ from posecheck.core.specs import Reps
 __all__ = ["RepRecord", "RepCounter", "RepStep", "SETTLE_S", "STALL_S", "STALL_DEG", "REST_S", "REST_BAND_DEG"]
 
 STALL_S, STALL_DEG = 0.5, 1.5  # a rep whose measure gains less than STALL_DEG over STALL_S has stalled
+# At the top, coming down: below the highest value of the last COMING_DOWN_S by the hysteresis (not below the
+# rep's best: a lift's overshoot settling into a held top is no lowering, and took bridge_full_b's model from 35%
+# to 87% of its frames).
+COMING_DOWN_S = 0.5
 SETTLE_S = 0.3  # a rep lowered to below its start level and still there this long has ended (the debounce of faults)
 # alternate with rest_deg: how long the set's start is watched for the person's resting level. The position is
 # entered still (enter_s), and a slow half-move takes ~2 s, so the first 0.5 s is the rest before the first move.
@@ -72,6 +76,7 @@ class RepCounter:
         self.top_s = 0.0
         self._best_seen: deque = deque()  # (t, best so far) over the last STALL_S of a lift: has it stalled?
         self._x = math.nan  # the last value, toward the peak is larger
+        self._top_recent: deque = deque()  # (t, x) at the top over the last COMING_DOWN_S
         self.rest_x = math.inf
         self.last_extreme: str | None = None
         self.last_entry_t: float | None = None
@@ -106,13 +111,22 @@ class RepCounter:
     @property
     def deciding(self) -> bool:
         """Do the next values decide a verdict of the rep under way? Its lift while `lifting`; at the top, once
-        it has come down from its best (when it leaves the top times the lift, ends the time at the top and
+        it is coming down (when it leaves the top times the lift, ends the time at the top and
         starts the lowering: bridge_fast_i's 0.3 s jerks were timed from the model's readings after it had
         skipped the first frames of the lowering, 0.07-0.47 s late); the lowering until the rep ends (its end
         and its timing). A top being held, and the rest between reps, decide nothing."""
         if self.phase == "top":
-            return self._x < self.best - self.r.hysteresis_deg
+            return bool(self._top_recent) and self._x < max(x for _, x in self._top_recent) - self.r.hysteresis_deg
         return self.phase == "down" or self.lifting
+
+    def _see_top(self, t: float, x: float) -> None:
+        recent = self._top_recent
+        if self.phase != "top":
+            recent.clear()
+            return
+        recent.append((t, x))
+        while recent and recent[0][0] < t - COMING_DOWN_S:
+            recent.popleft()
 
     def _see_best(self, t: float, best: float) -> None:
         seen = self._best_seen
@@ -165,6 +179,7 @@ class RepCounter:
     def _out_and_back(self, v: float, t: float) -> RepRecord | None:
         x = self.d * v  # in "toward the peak is larger" terms
         self._x = x
+        self._see_top(t, x)
         start = self._start_level(x)
         self._start_x = start
         if self.tempo.too_fast_now(v, t) and self.phase != "rest":
