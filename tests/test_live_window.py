@@ -11,6 +11,7 @@ import struct
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -72,19 +73,19 @@ def xvfb(tmp_path):
         proc.wait(10)
 
 
-@pytest.fixture(params=["1024x768", "1920x1080"])
-def xvfb_screens(tmp_path, request):
-    """The same at two screen sizes: (display, framebuffer, screen size)."""
-    proc, display, fb = _xvfb(tmp_path, request.param)
-    try:
-        yield display, fb, request.param
-    finally:
-        proc.terminate()
-        proc.wait(10)
+def _xdo(env: dict, *args: str) -> str:
+    return subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True, timeout=10).stdout.strip()
 
 
-def test_the_window_shows_the_coaching_overlay_and_q_quits(xvfb_screens, tmp_path):
-    display, framebuffer, screen = xvfb_screens
+class WindowNotOnScreen(Exception):
+    """The window exists for xdotool, but Xvfb's framebuffer never showed it."""
+
+
+def _window_session(tmp_path: Path, screen: str):
+    """`posecheck live` on a fresh Xvfb of this size, a screenshot taken once the cue is on screen, then `q`:
+    (screenshot, stdout, stderr, return code)."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    xvfb, display, framebuffer = _xvfb(tmp_path, screen)
     full = screen == "1920x1080"  # the large screen: the window full screen, the 640x480 picture drawn at 1440x1080
     rec = write_recording(tmp_path / "sag.jsonl", sag_to_the_end, 90.0)
     env = dict(os.environ, DISPLAY=display)
@@ -106,24 +107,44 @@ def test_the_window_shows_the_coaching_overlay_and_q_quits(xvfb_screens, tmp_pat
         # Into the sag (from 5 s of the recording to its end; the cue from about 5.5 s): look until the cue is on
         # screen, so a busy machine that shows the window late or replays slowly still gets there.
         deadline = time.monotonic() + 60.0
+        ever_drawn = False
         while True:
             shot = read_xwd(framebuffer)
+            ever_drawn = ever_drawn or (shot.max(axis=2) > 0).mean() > 0.05
             cue_on = (np.abs(shot.astype(int) - (30, 30, 160)).sum(axis=2) == 0).sum() > 2000
-            if cue_on or time.monotonic() > deadline:
+            if cue_on or time.monotonic() > deadline or (not ever_drawn and time.monotonic() > deadline - 45):
                 break
             time.sleep(0.25)
         if SHOTS:
             import cv2
             cv2.imwrite(str(Path(SHOTS) / f"live_window_{screen}.png"), shot)
+        where = " ".join(f"{_xdo(env, 'getdisplaygeometry')} / {_xdo(env, 'getwindowgeometry', win)}".split())
         subprocess.run(["xdotool", "windowfocus", "--sync", win], env=env, check=True, timeout=10)
         subprocess.run(["xdotool", "key", "--window", win, "q"], env=env, check=True, timeout=10)
         out, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 0, err
+        xvfb.terminate()
+        xvfb.wait(10)
+    if not ever_drawn:
+        # Seen twice in ~60 runs, under xdist at load 3-10: the session ran and drew (its summary says so), but
+        # nothing reached the framebuffer file.
+        raise WindowNotOnScreen(f"display {display}: {where}; the session printed:\n{out}")
+    return shot, out, err, proc.returncode
+
+
+@pytest.mark.parametrize("screen", ["1024x768", "1920x1080"])
+def test_the_window_shows_the_coaching_overlay_and_q_quits(screen, tmp_path):
+    full = screen == "1920x1080"
+    try:
+        shot, out, err, returncode = _window_session(tmp_path / "1", screen)
+    except WindowNotOnScreen as e:
+        warnings.warn(f"the window never reached Xvfb's framebuffer; trying once more on a new X server ({e})")
+        shot, out, err, returncode = _window_session(tmp_path / "2", screen)
+    assert returncode == 0, err
     assert "Session summary: Plank" in out and "(quit)" in out
-    assert (tmp_path / "r.json").exists()
+    assert (tmp_path / ("2" if (tmp_path / "2").exists() else "1") / "r.json").exists()
     # The picture: the state bar across its top (fault red during the sag) marks its width and top.
     bar = np.argwhere((np.abs(shot.astype(int) - STATE_COLORS["fault"]).sum(axis=2) == 0))
     if len(bar) <= 640 * 20:
