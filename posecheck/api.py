@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from posecheck.core.detect import detect_poses, load_all_specs, not_recognised
-from posecheck.core.evaluation import NEAR_POSITION_DEG, Evaluator, Measurer
+from posecheck.core.evaluation import NEAR_POSITION_DEG, Evaluator, Measurers
 from posecheck.core.landmarks import Pose
 from posecheck.core.session import Session
 from posecheck.core.specs import Spec, load_spec
@@ -61,11 +61,8 @@ class _Watch:
 
     def __init__(self, specs: list[Spec], width: int, height: int):
         near = NEAR_POSITION_DEG if len(specs) == 1 else 0.0
-        shared: dict = {}  # one Measurer per smoothing: each pose measured once, not once per exercise
-        self._evaluators = [
-            Evaluator(s, width, height, near_deg=near, measurer=shared.setdefault(
-                (s.smoothing.min_cutoff_hz, s.smoothing.beta), Measurer(width, height, s.smoothing)))
-            for s in specs]
+        shared = Measurers(width, height)
+        self._evaluators = [Evaluator(s, width, height, near_deg=near, measurer=shared.for_spec(s)) for s in specs]
 
     def step(self, pose: Pose) -> bool:
         deciding = False

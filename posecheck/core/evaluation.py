@@ -44,7 +44,7 @@ from posecheck.core.specs import Spec
 from posecheck.core.timing import frame_dt
 from posecheck.core.view import ViewState, restrict_to_view
 
-__all__ = ["FrameResult", "Revision", "HoldRecord", "RepRecord", "SetRecord", "Evaluator", "Measurer"]
+__all__ = ["FrameResult", "Revision", "HoldRecord", "RepRecord", "SetRecord", "Evaluator", "Measurer", "Measurers"]
 
 # Out of the position but every range within this: near enough that the next frames may enter it (the body
 # settling into a plank reads a few degrees outside its ranges before it is in them).
@@ -99,12 +99,17 @@ class Measurer:
 
     def __init__(self, width: int, height: int, smoothing):
         self.width, self.height = width, height
-        self.key = (width, height, smoothing.min_cutoff_hz, smoothing.beta)
+        self.key = self.key_for(width, height, smoothing)
         self._filters = OneEuroBank(len(MEASURES), smoothing.min_cutoff_hz, smoothing.beta)
         self._side = SideTracker()
         self._last_side: str | None = None
         self.view = ViewState()  # what the camera can see of this person (core/view.py)
         self._last: tuple[Pose, str | None, dict] | None = None
+
+    @staticmethod
+    def key_for(width: int, height: int, smoothing) -> tuple:
+        """What two evaluators must agree on to share one: the frame size and the smoothing."""
+        return width, height, smoothing.min_cutoff_hz, smoothing.beta
 
     def measure(self, pose: Pose) -> tuple[str | None, dict]:
         """(side, measures) of this pose (NaN when nobody is in view); the same pose again: the same answer."""
@@ -125,6 +130,22 @@ class Measurer:
         return side, angles
 
 
+class Measurers:
+    """One `Measurer` per smoothing, for evaluators given the same poses from the same first one (the steps a
+    routine has still to come, the exercises `--exercise auto` watches): each pose is measured once per
+    smoothing, not once per exercise."""
+
+    def __init__(self, width: int, height: int):
+        self.width, self.height = width, height
+        self._by_key: dict[tuple, Measurer] = {}
+
+    def for_spec(self, spec: Spec) -> Measurer:
+        key = Measurer.key_for(self.width, self.height, spec.smoothing)
+        if key not in self._by_key:
+            self._by_key[key] = Measurer(self.width, self.height, spec.smoothing)
+        return self._by_key[key]
+
+
 class Evaluator:
     """Judges a stream of poses against one spec; see the module docstring for the timing rules.
 
@@ -140,8 +161,8 @@ class Evaluator:
                 "checks": [c.model_copy(update={"debounce_s": 0.0}) for c in spec.checks]})
         self.spec = spec
         self.width, self.height = width, height
-        own = Measurer(width, height, spec.smoothing)
-        self.measurer = measurer if measurer is not None and measurer.key == own.key else own
+        fits = measurer is not None and measurer.key == Measurer.key_for(width, height, spec.smoothing)
+        self.measurer = measurer if fits else Measurer(width, height, spec.smoothing)
         self._position = PositionTracker(spec.position)
         self._checks = Checks(spec.checks)
         self._reps = RepCounter(spec.reps, TempoJudge(spec.tempo)) if spec.reps else None

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from posecheck.errors import PosecheckError, cut
 
-__all__ = ["TomlFolders", "bundled_dir", "short"]
+__all__ = ["TomlFolders", "bundled_dir"]
 
 
 def bundled_dir(name: str) -> Path:

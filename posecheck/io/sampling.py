@@ -26,7 +26,7 @@ import math
 import queue
 import threading
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -97,8 +97,9 @@ class SeenFrames:
         return [list(r) for r in self.runs]
 
 
-def is_still(a: Pose, b: Pose, width: int, height: int, sampling: Sampling) -> bool:
-    """Both detected, and no body landmark visible in both moved more than `still_frac` of the image."""
+def is_still(a: Pose, b: Pose, width: int, height: int, sampling: Sampling, frac: float | None = None) -> bool:
+    """Both detected, and no body landmark visible in both moved more than `frac` (default `still_frac`) of the
+    image."""
     if not (a.detected and b.detected):
         return False
     vis = (a.visibility[_BODY] >= sampling.min_visibility) & (b.visibility[_BODY] >= sampling.min_visibility)
@@ -106,7 +107,7 @@ def is_still(a: Pose, b: Pose, width: int, height: int, sampling: Sampling) -> b
         return False
     d = (a.xyz[_BODY, :2] - b.xyz[_BODY, :2])[vis] * (width, height)
     moved = float(np.nanmax(np.hypot(d[:, 0], d[:, 1]))) if np.isfinite(d).any() else math.inf
-    return moved <= sampling.still_frac * max(width, height)
+    return moved <= (sampling.still_frac if frac is None else frac) * max(width, height)
 
 
 def _still_over(recent: deque, pos: int, pose: Pose, stride: int, width: int, height: int,
@@ -120,9 +121,8 @@ def _still_over(recent: deque, pos: int, pose: Pose, stride: int, width: int, he
         recent.popleft()
     if not recent or recent[0][0] > pos - stride:
         return False
-    span = replace(sampling, still_frac=sampling.span_still_frac)
     return is_still(recent[-1][1], pose, width, height, sampling) and \
-        is_still(recent[0][1], pose, width, height, span)
+        is_still(recent[0][1], pose, width, height, sampling, sampling.span_still_frac)
 
 
 def interpolate(a: Pose, b: Pose, t_s: float) -> Pose:

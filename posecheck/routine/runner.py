@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from posecheck import words
 from posecheck.core.cues import CUE_SHOWN_S
-from posecheck.core.evaluation import Measurer
+from posecheck.core.evaluation import Measurers
 from posecheck.core.events import RepCompleted, SetEnded, SetStarted
 from posecheck.core.landmarks import Pose, SourceInfo
 from posecheck.core.session import Session
@@ -166,13 +166,11 @@ class RoutineRunner:
         self._extreme = None
         self._pending_set = False
         self.cue = None
-        shared: dict = {}
+        shared = Measurers(self.info.width, self.info.height)
         for st in self.steps[i:]:
             if st.session is None or not st.started:
-                sm = st.spec.smoothing
-                measurer = shared.setdefault((sm.min_cutoff_hz, sm.beta),
-                                             Measurer(self.info.width, self.info.height, sm))
-                st.session = Session(st.spec, self.info, self.estimator, keep_frames=False, measurer=measurer)
+                st.session = Session(st.spec, self.info, self.estimator, keep_frames=False,
+                                     measurer=shared.for_spec(st.spec))
                 st.set_seen_t = None
 
     def step(self, pose: Pose) -> list[LiveEvent]:
