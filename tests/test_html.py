@@ -297,3 +297,16 @@ def test_report_of_a_sample_clip_in_a_real_browser(sample_videos, tmp_path):
     top = a[:10, :, :].reshape(-1, 3).mean(axis=0)  # the state bar: fault red (BGR)
     assert top[2] > 150 and top[1] < 110
     assert (np.abs(a.astype(int) - b.astype(int)).sum(axis=2) > 60).mean() > 0.03
+
+
+def test_a_limit_far_off_the_plot_is_named_at_the_edge_not_drawn_there(tmp_path):
+    """A real head held high reads -30..-38 deg against a head_dropping limit of +32: a line at the plot's top edge
+    labelled 32 would read as the limit being there. The plot says where the limit is instead."""
+    def head_up(t):
+        return plank_points(head_drop_deg=-30.0)
+    rec = write_recording(tmp_path / "p.jsonl", sequence(30.0, 5, head_up, noise_px=0.3))
+    score(rec, "plank", html=tmp_path / "p.html")
+    page = (tmp_path / "p.html").read_text()
+    head = re.search(r'<svg class="angle-plot" data-measure="head_drop".*?</svg>', page, re.S).group(0)
+    assert "limit 32 above the plot" in head
+    assert ">32</text>" not in head

@@ -237,8 +237,13 @@ def _plot(spec: Spec, ser: _Series, measure: str, snaps: dict[str, Snapshot], re
         svg.el("rect", class_="allowed-band", x=LEFT, y=b0, width=x.span, height=max(b1 - b0, 0.5), fill="#3cb44b",
                fill_opacity=0.16)
         for bound in band:
-            if math.isfinite(bound):
+            if math.isfinite(bound) and lo <= bound <= hi:
                 hline(svg, LEFT, right, y(bound), BAND, num(bound), stroke_width=1)
+            elif math.isfinite(bound):
+                # Far off the plot (a lenient limit): a line at the edge would read as the limit; say where it is.
+                above = bound > hi
+                svg.el("text", f"limit {num(bound)} {'above' if above else 'below'} the plot", class_="off-plot-limit",
+                       x=right - 4, y=top + 12 if above else bottom - 4, text_anchor="end", style=f"fill:{BAND}")
     for bound in pos or ():
         if bound is not None and lo <= bound <= hi:
             hline(svg, LEFT, right, y(bound), "#8a94a3", f"position {num(bound)}", dash="5 4", at_end=False,
