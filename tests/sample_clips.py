@@ -13,6 +13,9 @@ WIDER = frozenset({
     "bridge_slow_g", "bridge_hold_h", "bridge_fast_i", "bridge_low_j",
     "cat_cow_slow_e", "cat_cow_fast_f",
     "forearm_plank_pike20_l", "bridge_low_k", "cat_cow_mid_g",
+    # (e) the held-out check (issue 12): bodies and cameras no default was checked against
+    "bridge_heldout_m", "bridge_heldout_n", "plank_heldout_o", "forearm_plank_heldout_p", "forearm_plank_heldout_q",
+    "cat_cow_heldout_r",
 })
 
 

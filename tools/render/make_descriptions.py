@@ -341,7 +341,37 @@ def all_clips() -> list[Clip]:
     # 1.5 s half-moves: between the 0.3 s jerks and the 3 s moves, above the 1 s tempo bound.
     c.append(cat_cow("cat_cow_mid_g", "heavy_male", "grey", "left", 2, 1.5, 0.2,
                      camera=cam(1.2, 4.0, 0.45, 35), phenotype=SHORT))
+    c += heldout_clips()
     return c
+
+
+# (e) held-out check (issue 12): bodies and cameras that no default was checked against. Phenotype settings the
+# library never used (age, muscle, proportions, gender between the anchors; two or three at once) and camera
+# placements outside sets (a)-(d) (0.45 m at 3.8 m, 1.1 m at 2.2 m, fields of 38-55 deg). The shipped defaults
+# judge them unchanged: a clip that fails stays on its branch with its diagnosis, not in sample_videos/.
+OLD_STRONG = {"age": 1.0, "muscle": 0.85}             # an old, muscular body (age 1.0 = anny's "old" anchor)
+UNCOMMON_LEAN = {"proportions": 1.0, "muscle": 0.9}   # anny's "uncommon" proportions, very muscular
+BETWEEN = {"gender": 0.5, "age": 0.95, "muscle": 0.8, "height": 0.7}   # between the male and female anchors
+STOCKY_OLD = {"age": 1.0, "weight": 0.75, "height": 0.15}
+
+
+def heldout_clips() -> list[Clip]:
+    return [
+        # 1 s lifts and 2 s at the top (the issue's "moving too fast" case), the second top 20 short.
+        bridge("bridge_heldout_m", "average_male", "orange", "left", 3, up_s=1.0, top_s=2.0, rest_s=0.5,
+               lead_s=0.6, low={1: 20}, low_steady=True, camera=cam(0.45, 3.8, 0.2, 40), phenotype=OLD_STRONG),
+        # six 0.3 s jerky reps (the issue's "last of six missed" case).
+        bridge("bridge_heldout_n", "slim_female", "grey", "right", 6, up_s=0.3, top_s=0.3, rest_s=0.3,
+               tempo="fast", camera=cam(1.1, 2.2, 0.2, 55), phenotype=UNCOMMON_LEAN),
+        plank("plank_heldout_o", "heavy_male", "green", "left", "hips_sagging", 15, hold_s=6.0, fault_at=3.6,
+              camera=cam(0.9, 2.8, 0.35, 42), phenotype={"muscle": 0.85, "height": 0.7, "age": 0.6}),
+        plank("forearm_plank_heldout_p", "average_female", "white", "right", "hips_piking", 30, forearm=True,
+              hold_s=6.0, fault_at=3.6, camera=cam(0.55, 3.2, 0.3, 48), phenotype={"proportions": 1.0, "weight": 0.8}),
+        plank("forearm_plank_heldout_q", "average_female", "purple", "left", forearm=True, hold_s=6.0,
+              camera=cam(1.0, 2.6, 0.3, 44), phenotype=BETWEEN),
+        cat_cow("cat_cow_heldout_r", "slim_female", "blue", "right", 3, 2.0, 0.1,
+                camera=cam(0.65, 3.3, 0.45, 38), phenotype=STOCKY_OLD),
+    ]
 
 
 def main(argv=None):
