@@ -2,6 +2,8 @@
 keys, the report against `posecheck score`, the newest-frame reader, and a camera that stops."""
 
 import json
+import socket
+import sys
 import threading
 import time
 
@@ -18,7 +20,7 @@ from posecheck.io.frames import Frame
 from posecheck.io.live_frames import NewestFrameReader, open_live_frames
 from posecheck.io.recording import RecordingHeader, RecordingWriter
 from posecheck.live.coach import Coach, LiveEvent, format_event
-from posecheck.live.display import FrameCollector
+from posecheck.live.display import FrameCollector, x_display_unreachable
 from posecheck.live.run import run_live
 from posecheck.live.summary import summary_lines
 from posecheck.render.annotators import STATE_COLORS
@@ -407,3 +409,29 @@ def test_live_figures_per_frame_stay_bounded():
         st.add({"judge": 0.001 * (i % 7)}, float(i))
     assert len(st.stage_ms["judge"]) < STATS_KEPT and st.frames == 3 * STATS_KEPT
     assert abs(st.mean_ms()["judge"] - 3.0) < 0.1
+
+
+def test_a_window_on_an_x_display_that_does_not_answer_is_one_error_line(sag_recording, monkeypatch, capsys):
+    """Qt aborts the whole process when it cannot reach the display, and native stderr is kept quiet: without
+    asking first, `live` on a stale DISPLAY (an ssh session without -X) would vanish without a word."""
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":4093")
+    assert x_display_unreachable(":4093")
+    code = run(["live", "-e", "plank", "--source", str(sag_recording), "--no-voice"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith("Error: cannot reach the X display :4093") and "--headless" in err
+
+
+def test_an_x_display_is_reachable_when_something_listens_where_a_client_looks():
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:  # a local display: its abstract socket
+        s.bind("\0/tmp/.X11-unix/X4094")
+        s.listen(1)
+        assert not x_display_unreachable(":4094") and not x_display_unreachable("unix:4094.0")
+    assert x_display_unreachable(":4094")
+    with socket.socket() as s:  # a forwarded display (ssh -X): TCP port 6000 + its number
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        n = s.getsockname()[1] - 6000
+        assert not x_display_unreachable(f"localhost:{n}.0")
+    assert not x_display_unreachable("wayland-0")  # not an X display name: not ours to refuse

@@ -77,74 +77,113 @@ def _xdo(env: dict, *args: str) -> str:
     return subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True, timeout=10).stdout.strip()
 
 
-class WindowNotOnScreen(Exception):
-    """The window exists for xdotool, but Xvfb's framebuffer never showed it."""
+def start_with_window(start, env: dict, name: str, timeout_s: float = 30.0):
+    """`start()` (a Popen of a session that opens a window called `name`), and the window's id once it shows.
+
+    A session killed by a signal before its window opened (Qt aborting in the window's creation: once in ~60
+    sessions with the two window tests side by side under xdist, not seen since they run with --debug, which
+    keeps Qt's own message on stderr) is started once more, with a warning that quotes that message."""
+    for attempt in (1, 2):
+        proc = start()
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline and proc.poll() is None:
+            found = subprocess.run(["xdotool", "search", "--name", name], env=env, capture_output=True,
+                                   text=True).stdout.split()
+            if found:
+                return proc, found[0]
+            time.sleep(0.2)
+        ended = proc.poll() is not None
+        if not ended:
+            proc.kill()
+        out, err = proc.communicate(timeout=30)
+        if ended and proc.returncode < 0 and attempt == 1:
+            warnings.warn(f"the session died (signal {-proc.returncode}) before its window opened; starting it "
+                          f"once more. It printed: {(err or '')[-1000:]}")
+            continue
+        raise AssertionError(f"no window; the session {f'ended ({proc.returncode})' if ended else 'ran on'}:\n"
+                             f"{(out or '')[-2000:]}\n{(err or '')[-2000:]}")
+
+
+def _lit(framebuffer: Path) -> float:
+    return float((read_xwd(framebuffer).max(axis=2) > 0).mean())
+
+
+def on_screen(env: dict, win: str, framebuffer: Path, wait_s: float = 5.0) -> str:
+    """Wait for the window's picture to reach the screen; if it does not, map the window again, once.
+
+    On a bare Xvfb (no window manager) Qt sometimes never draws into a window that is mapped and viewable: about
+    1 run in 10 with the two window tests side by side under xdist, in both of them. The session runs and draws
+    (its summary says so), the X server's own screen stays black (`import -window root` too), and unmapping and
+    mapping the window again, which a window manager does around every new window, brings the picture at once.
+    Returns how it went, for the failure message."""
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        if _lit(framebuffer) > 0.05:
+            return "drawn"
+        time.sleep(0.25)
+    subprocess.run(["xdotool", "windowunmap", "--sync", win], env=env, check=True, timeout=10)
+    subprocess.run(["xdotool", "windowmap", "--sync", win], env=env, check=True, timeout=10)
+    deadline = time.monotonic() + 10.0
+    while time.monotonic() < deadline:
+        if _lit(framebuffer) > 0.05:
+            return f"drawn once mapped again (black for {wait_s:g} s)"
+        time.sleep(0.25)
+    return f"never drawn, even mapped again (display {env['DISPLAY']})"
 
 
 def _window_session(tmp_path: Path, screen: str):
     """`posecheck live` on a fresh Xvfb of this size, a screenshot taken once the cue is on screen, then `q`:
-    (screenshot, stdout, stderr, return code)."""
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    xvfb, display, framebuffer = _xvfb(tmp_path, screen)
+    (screenshot, stdout, stderr, return code, how the window reached the screen)."""
     full = screen == "1920x1080"  # the large screen: the window full screen, the 640x480 picture drawn at 1440x1080
     rec = write_recording(tmp_path / "sag.jsonl", sag_to_the_end, 90.0)
+    xvfb, display, framebuffer = _xvfb(tmp_path, screen)
     env = dict(os.environ, DISPLAY=display)
-    proc = subprocess.Popen([sys.executable, "-m", "posecheck", "live", "-e", "plank", "--source", str(rec),
-                             "--no-voice", "--json", str(tmp_path / "r.json")] + (["--fullscreen"] if full else []),
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def start():
+        return subprocess.Popen([sys.executable, "-m", "posecheck", "--debug", "live", "-e", "plank", "--source",
+                                 str(rec), "--no-voice", "--json", str(tmp_path / "r.json")]
+                                + (["--fullscreen"] if full else []),
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
     try:
-        win = None
-        deadline = time.monotonic() + 30
-        while win is None and time.monotonic() < deadline and proc.poll() is None:
-            found = subprocess.run(["xdotool", "search", "--name", "posecheck live"], env=env,
-                                   capture_output=True, text=True).stdout.split()
-            win = found[0] if found else None
-            time.sleep(0.2)
-        assert win is not None, proc.stderr.read() if proc.poll() is not None else "no window"
-        if full:
-            # Xvfb has no window manager to carry out "full screen": do its part, size the window to the screen.
-            subprocess.run(["xdotool", "windowsize", win, "1920", "1080"], env=env, check=True, timeout=10)
-        # Into the sag (from 5 s of the recording to its end; the cue from about 5.5 s): look until the cue is on
-        # screen, so a busy machine that shows the window late or replays slowly still gets there.
-        deadline = time.monotonic() + 60.0
-        ever_drawn = False
-        while True:
-            shot = read_xwd(framebuffer)
-            ever_drawn = ever_drawn or (shot.max(axis=2) > 0).mean() > 0.05
-            cue_on = (np.abs(shot.astype(int) - (30, 30, 160)).sum(axis=2) == 0).sum() > 2000
-            if cue_on or time.monotonic() > deadline or (not ever_drawn and time.monotonic() > deadline - 45):
-                break
-            time.sleep(0.25)
-        if SHOTS:
-            import cv2
-            cv2.imwrite(str(Path(SHOTS) / f"live_window_{screen}.png"), shot)
-        where = " ".join(f"{_xdo(env, 'getdisplaygeometry')} / {_xdo(env, 'getwindowgeometry', win)}".split())
-        subprocess.run(["xdotool", "windowfocus", "--sync", win], env=env, check=True, timeout=10)
-        subprocess.run(["xdotool", "key", "--window", win, "q"], env=env, check=True, timeout=10)
-        out, err = proc.communicate(timeout=30)
+        proc, win = start_with_window(start, env, "posecheck live")
+        try:
+            if full:
+                # Xvfb has no window manager to carry out "full screen": do its part, size the window to the screen.
+                subprocess.run(["xdotool", "windowsize", win, "1920", "1080"], env=env, check=True, timeout=10)
+            drawn = on_screen(env, win, framebuffer)
+            # Into the sag (from 5 s of the recording to its end; the cue from about 5.5 s): look until the cue is
+            # on screen, so a busy machine that shows the window late or replays slowly still gets there.
+            deadline = time.monotonic() + 60.0
+            while True:
+                shot = read_xwd(framebuffer)
+                cue_on = (np.abs(shot.astype(int) - (30, 30, 160)).sum(axis=2) == 0).sum() > 2000
+                if cue_on or time.monotonic() > deadline or drawn.startswith("never"):
+                    break
+                time.sleep(0.25)
+            if SHOTS:
+                import cv2
+                cv2.imwrite(str(Path(SHOTS) / f"live_window_{screen}.png"), shot)
+            where = " ".join(f"{_xdo(env, 'getdisplaygeometry')} / {_xdo(env, 'getwindowgeometry', win)}".split())
+            subprocess.run(["xdotool", "windowfocus", "--sync", win], env=env, check=True, timeout=10)
+            subprocess.run(["xdotool", "key", "--window", win, "q"], env=env, check=True, timeout=10)
+            out, err = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
     finally:
-        if proc.poll() is None:
-            proc.kill()
         xvfb.terminate()
         xvfb.wait(10)
-    if not ever_drawn:
-        # Seen twice in ~60 runs, under xdist at load 3-10: the session ran and drew (its summary says so), but
-        # nothing reached the framebuffer file.
-        raise WindowNotOnScreen(f"display {display}: {where}; the session printed:\n{out}")
-    return shot, out, err, proc.returncode
+    return shot, out, err, proc.returncode, f"window {drawn}; {display}: {where}"
 
 
 @pytest.mark.parametrize("screen", ["1024x768", "1920x1080"])
 def test_the_window_shows_the_coaching_overlay_and_q_quits(screen, tmp_path):
     full = screen == "1920x1080"
-    try:
-        shot, out, err, returncode = _window_session(tmp_path / "1", screen)
-    except WindowNotOnScreen as e:
-        warnings.warn(f"the window never reached Xvfb's framebuffer; trying once more on a new X server ({e})")
-        shot, out, err, returncode = _window_session(tmp_path / "2", screen)
+    shot, out, err, returncode, drawn = _window_session(tmp_path, screen)
     assert returncode == 0, err
     assert "Session summary: Plank" in out and "(quit)" in out
-    assert (tmp_path / ("2" if (tmp_path / "2").exists() else "1") / "r.json").exists()
+    assert (tmp_path / "r.json").exists()
     # The picture: the state bar across its top (fault red during the sag) marks its width and top.
     bar = np.argwhere((np.abs(shot.astype(int) - STATE_COLORS["fault"]).sum(axis=2) == 0))
     if len(bar) <= 640 * 20:
@@ -153,7 +192,7 @@ def test_the_window_shows_the_coaching_overlay_and_q_quits(screen, tmp_path):
         colours, counts = np.unique(shot.reshape(-1, 3), axis=0, return_counts=True)
         top = [tuple(int(v) for v in colours[i]) for i in np.argsort(counts)[::-1][:6]]
         raise AssertionError(f"no fault-red state bar on screen (shot in {tmp_path / 'shot.png'}; commonest "
-                             f"colours {top}); the session printed:\n{out}\n{err[-2000:]}")
+                             f"colours {top}; {drawn}); the session printed:\n{out}\n{err[-2000:]}")
     (top, left), right = bar.min(axis=0), bar[:, 1].max()
     width = right - left + 1
     height = round(width * 3 / 4)  # the picture keeps the source's 4:3

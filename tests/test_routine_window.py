@@ -13,19 +13,8 @@ from posecheck.history.db import History
 from posecheck.routine.panel import PANEL_W, STOP_BAR
 from posecheck.routine.session import STOPPED_ON_PAIN
 from routine_clip import DATA
-from test_live_window import SHOTS, pytestmark, read_xwd  # noqa: F401 (the skip)
+from test_live_window import SHOTS, on_screen, pytestmark, read_xwd, start_with_window  # noqa: F401 (the skip)
 from test_live_window import xvfb  # noqa: F401 (the fixture)
-
-
-def _window(env, proc, name: str, timeout_s: float = 30.0):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and proc.poll() is None:
-        found = subprocess.run(["xdotool", "search", "--name", name], env=env, capture_output=True,
-                               text=True).stdout.split()
-        if found:
-            return found[0]
-        time.sleep(0.2)
-    raise AssertionError(proc.stderr.read() if proc.poll() is not None else "no window")
 
 
 def test_the_routine_window_shows_step_target_pacer_next_and_s_stops(xvfb, tmp_path):
@@ -34,12 +23,16 @@ def test_the_routine_window_shows_step_target_pacer_next_and_s_stops(xvfb, tmp_p
     # The cobra clip alone: back_quick's first step (cat/cow) is due, the person does the cobra (step 2): the
     # routine follows them to it, and the hold runs with its pacer; next comes the plank.
     log = tmp_path / "out.txt"
-    with open(log, "w") as out_file:
-        proc = subprocess.Popen([sys.executable, "-m", "posecheck", "routine", "back_quick", "--source",
-                                 str(DATA / "cobra_hold_a.jsonl"), "--no-voice"], env=env, stdout=out_file,
-                                stderr=subprocess.PIPE, text=True)
+
+    def start():
+        with open(log, "w") as out_file:
+            return subprocess.Popen([sys.executable, "-m", "posecheck", "--debug", "routine", "back_quick",
+                                     "--source", str(DATA / "cobra_hold_a.jsonl"), "--no-voice"], env=env,
+                                    stdout=out_file, stderr=subprocess.PIPE, text=True)
+
+    proc, win = start_with_window(start, env, "posecheck routine")
     try:
-        win = _window(env, proc, "posecheck routine")
+        drawn = on_screen(env, win, framebuffer)
         # Wait for the routine to follow the person to the cobra (a busy machine plays the file late), then let
         # the hold and its pacer run a moment: no fixed sleep from the start.
         deadline = time.monotonic() + 60
@@ -61,7 +54,7 @@ def test_the_routine_window_shows_step_target_pacer_next_and_s_stops(xvfb, tmp_p
     assert "(stop key (stop on pain))" in out and "Stopped on pain" in out
     lit = np.argwhere(shot.sum(axis=2) > 0)
     (y0, x0), (y1, x1) = lit.min(axis=0), lit.max(axis=0)
-    assert (x1 - x0 + 1, y1 - y0 + 1) == (640 + PANEL_W, 480)  # the picture and the panel beside it
+    assert (x1 - x0 + 1, y1 - y0 + 1) == (640 + PANEL_W, 480), drawn  # the picture and the panel beside it
     panel = shot[y0:y1 + 1, x0 + 640:x1 + 1]
     stop_bar = (np.abs(panel.astype(int) - STOP_BAR).sum(axis=2) == 0).sum()
     assert stop_bar > PANEL_W * 30  # the stop key's bar

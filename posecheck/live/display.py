@@ -8,6 +8,8 @@ The window hands its size back (`canvas_size`), so the picture is drawn at the s
 from __future__ import annotations
 
 import os
+import re
+import socket
 import sys
 import time
 from typing import Protocol
@@ -47,6 +49,34 @@ def fit_to_canvas(image: np.ndarray, canvas: tuple[int, int] | None) -> np.ndarr
     return cv2.resize(image, size, interpolation=cv2.INTER_LINEAR if k > 1 else cv2.INTER_AREA)
 
 
+def x_display_unreachable(display: str, timeout_s: float = 2.0) -> bool:
+    """Is this X display (`:0`, `unix:1.0`, `localhost:10.0`) one that nothing answers on?
+
+    OpenCV's window (Qt, xcb only) aborts the whole process when it cannot connect, and the command line keeps
+    native stderr quiet, so the person would see the program vanish without a word: ask first. A display
+    written in a way this does not know is given the benefit of the doubt."""
+    m = re.fullmatch(r"(?:(?P<host>[^:/]*)/)?(?P<name>[^:]*):(?P<n>\d+)(?:\.\d+)?", display.strip())
+    if m is None:
+        return False
+    host, n = m.group("name"), int(m.group("n"))
+    if host in ("", "unix"):
+        # Linux servers listen on an abstract socket and on the file; a client tries both, so do we.
+        for path in ("\0/tmp/.X11-unix/X%d" % n, "/tmp/.X11-unix/X%d" % n):
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                s.settimeout(timeout_s)
+                try:
+                    s.connect(path)
+                    return False
+                except OSError:
+                    continue
+        return True
+    try:
+        with socket.create_connection((host, 6000 + n), timeout=timeout_s):
+            return False
+    except OSError:
+        return True
+
+
 class WindowDisplay:
     """An OpenCV window a person can resize or make full screen (`fullscreen=True`; the picture keeps its
     aspect); closing it with the mouse counts as quitting."""
@@ -55,6 +85,10 @@ class WindowDisplay:
         if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
             raise PosecheckError("no display to open the window on (DISPLAY is not set); "
                                  "use --headless, or run under a desktop session")
+        display = os.environ.get("DISPLAY")
+        if sys.platform.startswith("linux") and display and x_display_unreachable(display):
+            raise PosecheckError(f"cannot reach the X display {display} to open the window on (DISPLAY names a "
+                                 "display that does not answer: over ssh, connect with ssh -X); use --headless")
         import cv2
 
         self._cv2 = cv2
