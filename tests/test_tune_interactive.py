@@ -255,7 +255,8 @@ def test_dragging_a_slider_in_a_real_browser_recomputes_the_verdict_and_save_wri
 
 
 def test_rep_thresholds_have_sliders_too(tmp_path):
-    """A bridge has no checks, only reps: lowering the peak a rep must reach turns half-height reps good."""
+    """A bridge has no checks, only reps: moving the peak a rep must reach down to theirs turns half-height reps
+    good."""
     from synth import bridge_points
 
     def bridge(t, top):
@@ -272,12 +273,12 @@ def test_rep_thresholds_have_sliders_too(tmp_path):
     assert {"reps::start_deg", "reps::peak_deg", "tempo::min_phase_s"} <= keys
     before = app.evaluate({})
     assert before["summary"]["reps"] == 2 and all(not r["good"] for r in before["reps"])
-    peak = app.series.values["hip"].max()
-    after = app.evaluate({"reps::peak_deg": float(peak) - 3.0})
+    top = app.series.values["hip_sag"].min()  # the hips' highest: hip_sag falls as they rise
+    after = app.evaluate({"reps::peak_deg": float(top) + 3.0})
     assert after["summary"]["reps"] == 2 and all(r["good"] for r in after["reps"])
-    app.save({"reps::peak_deg": 158.0})
-    assert load_spec_file(app.out).reps.peak_deg == 158.0
-    assert "# posecheck tune --interactive: was 163" in app.out.read_text()
+    app.save({"reps::peak_deg": 22.0})
+    assert load_spec_file(app.out).reps.peak_deg == 22.0
+    assert "# posecheck tune --interactive: was 17" in app.out.read_text()
 
 
 def test_the_command_prints_the_address_serves_the_page_and_stops_on_ctrl_c(sag_clip, tmp_path):
