@@ -8,7 +8,7 @@ from posecheck.core.events import FaultOpened, HoldTargetReached, Severity
 from posecheck.core.parts.checks import Checks, CheckState, CheckStatus
 from posecheck.core.parts.hold import TOP_TOL_DEG, HoldTimer, TopWatch
 from posecheck.core.parts.position import PositionTracker
-from posecheck.core.parts.reps import STALL_S, RepCounter
+from posecheck.core.parts.reps import STALL_S, TOP_PAST_START_DEG, RepCounter
 from posecheck.core.parts.settle import Settle
 from posecheck.core.parts.tempo import TempoJudge
 from posecheck.core.specs import Check, Hold, Position, Reps, Requirement, Tempo
@@ -216,6 +216,36 @@ def test_a_full_rep_is_good_and_a_short_one_is_flagged_when_it_turns_back():
     short, said = run_reps(RepCounter(BRIDGE), [(t, hip(t, 155)) for t in frames(0, 3)])
     assert len(short) == 1 and short[0].faults == ["hips_too_low"]
     assert said[0][0] < short[0].end_s  # said while it could still be fixed
+
+
+def test_a_rest_that_reads_near_the_top_still_needs_a_full_lift_to_reach_it():
+    """A heavy body under a steep camera rests at hip_sag 24 against a top of 17 (bridge_heldout_s): its full
+    lifts (to -25) are good reps, a 12 deg lift is a rep that falls short; none is lost or given away."""
+    signed = Reps(measure="hip_sag", start_deg=40, peak_deg=17, hysteresis_deg=3, rest_margin_deg=8,
+                  short_fault="hips_too_low", short_cue="Higher")
+
+    def hip_sag(t):  # lifts over 1-2.5, 4-5.5 and 7-8.5 s, resting at 24 in between; the second only to 12
+        k, rep = (t - 1) % 3, int((t - 1) // 3)
+        top = 12 if rep == 1 else -25
+        return 24 - (24 - top) * math.sin(math.pi * min(k, 1.5) / 1.5) if t >= 1 and rep < 3 else 24
+    done, _ = run_reps(RepCounter(signed), [(t, hip_sag(t)) for t in frames(0, 11)])
+    assert [r.good for r in done] == [True, False, True]
+    assert done[1].faults == ["hips_too_low"]
+    assert all(r.peak_level_deg == pytest.approx(24 - 8 - TOP_PAST_START_DEG, abs=0.5) for r in done)
+
+
+def test_a_set_that_begins_at_the_top_counts_that_rep_and_then_finds_the_rest():
+    """Judging begins with the hips up (a video cut in mid-rep): that level is no rest. The rep is counted as
+    it comes down, and the next lift is counted from the rest seen then."""
+    signed = Reps(measure="hip_sag", start_deg=40, peak_deg=17, hysteresis_deg=3, rest_margin_deg=8,
+                  short_fault="hips_too_low", short_cue="Higher")
+
+    def hip_sag(t):  # at the top (2) until 1 s, down to 50 by 2 s, up again 4-5 s, held, down 7-8 s
+        down = min(max(t - 1, 0), 1) - min(max(t - 4, 0), 1) + min(max(t - 7, 0), 1)
+        return 2 + 48 * down
+    done, _ = run_reps(RepCounter(signed), [(t, hip_sag(t)) for t in frames(0, 9)])
+    assert [r.good for r in done] == [True, True]
+    assert done[1].start_level_deg == pytest.approx(42, abs=0.5)
 
 
 def test_a_rep_that_stalls_below_the_top_is_told_to_go_higher():

@@ -259,9 +259,9 @@ def test_rep_thresholds_have_sliders_too(tmp_path):
     good."""
     from synth import bridge_points
 
-    def bridge(t, top):
-        c = t % 7.0
-        lift = c / 1.5 if c < 1.5 else 1.0 if c < 4.5 else (6 - c) / 1.5 if c < 6 else 0.0
+    def bridge(t, top):  # from rest (pelvis down): up over 1.5 s, held 2.5 s, down over 1.5 s
+        c = t % 7.0 - 1.0
+        lift = 0.0 if c < 0 else c / 1.5 if c < 1.5 else 1.0 if c < 4.0 else (5.5 - c) / 1.5 if c < 5.5 else 0.0
         return bridge_points(lift * top)
 
     path = tmp_path / "half_bridges.jsonl"

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from posecheck.core.parts.tempo import TempoJudge
 from posecheck.core.specs import Reps
 
-__all__ = ["RepRecord", "RepCounter", "RepStep", "SETTLE_S", "STALL_S", "STALL_DEG", "REST_S", "REST_BAND_DEG"]
+__all__ = ["RepRecord", "RepCounter", "RepStep", "SETTLE_S", "STALL_S", "STALL_DEG", "REST_S", "REST_BAND_DEG",
+           "TOP_PAST_START_DEG"]
 
 STALL_S, STALL_DEG = 0.5, 1.5  # a rep whose measure gains less than STALL_DEG over STALL_S has stalled
 # At the top, coming down: below the highest value of the last COMING_DOWN_S by the hysteresis (not below the
@@ -31,6 +32,12 @@ SETTLE_S = 0.3  # a rep lowered to below its start level and still there this lo
 # alternate with rest_deg: how long the set's start is watched for the person's resting level. The position is
 # entered still (enter_s), and a slow half-move takes ~2 s, so the first 0.5 s is the rest before the first move.
 REST_S = 0.5
+# out_and_back: the top is at least this far past a rep's start level. A rest that reads near the spec's top (a
+# heavy body under a steep camera: hip_sag 24 at rest against a top of 17, bridge_heldout_s) would otherwise make
+# any twitch a full rep, or (read as a set that began mid-rep) count no rep at all. Renders: full lifts rise
+# 46-56 deg from rest, tops 15 short 23-28, so 8 (rest margin) + 15 from rest is a floor that no full top fails
+# and the spec's own top (17) decides wherever the rest reads as usual (hip_sag 35-54).
+TOP_PAST_START_DEG = 15.0
 REST_BAND_DEG = 10.0  # ...or until the measure is this far from where the set started (the extremes are ~15 away)
 # alternate: the measure has turned back once it is this far back from its highest (lowest) point: twice the
 # renders' hysteresis (4 deg), well above MediaPipe's jitter on a head (~1-2 deg)
@@ -171,10 +178,16 @@ class RepCounter:
         # starts this far beyond the resting level seen in this set, or at start_deg if that is further.
         if self.phase == "rest":
             self.rest_x = min(self.rest_x, x)
-        # A "rest" above mid-range is a set that started mid-rep, not a body that rests high.
-        if self.rest_x <= (start + peak) / 2:
-            start = min(self.rest_x + r.rest_margin_deg, peak - r.hysteresis_deg - 1.0)
+        # A "rest" at the top is a set that started mid-rep (its lowering will show the real rest); below the top
+        # it is a rest, however high it reads (the top then moves with it: _peak_level).
+        if self.rest_x < peak - r.hysteresis_deg:
+            start = self.rest_x + r.rest_margin_deg
         return start
+
+    def _peak_level(self) -> float:
+        """The level that counts as the top, toward-the-peak-is-larger: the spec's, or TOP_PAST_START_DEG past
+        the start level when that is further."""
+        return max(self.d * self.r.peak_deg, self._start_x + TOP_PAST_START_DEG)
 
     def _out_and_back(self, v: float, t: float) -> RepRecord | None:
         x = self.d * v  # in "toward the peak is larger" terms
@@ -203,7 +216,7 @@ class RepCounter:
         if self.phase == "up":
             return self._up(x, t, start)
         if self.phase == "top":
-            if x < self.d * self.r.peak_deg - self.r.hysteresis_deg:
+            if x < self._peak_level() - self.r.hysteresis_deg:
                 self.top_s += t - (self.top_since or t)
                 self.phase, self.top_since = "down", None
                 self._time_lift()  # it went as high as it goes: the whole lift can be timed
@@ -212,7 +225,7 @@ class RepCounter:
 
     def _up(self, x: float, t: float, start: float) -> RepRecord | None:
         r = self.r
-        peak, hyst, short = self.d * r.peak_deg, r.hysteresis_deg, r.short_fault
+        peak, hyst, short = self._peak_level(), r.hysteresis_deg, r.short_fault
         if x >= peak:
             self.phase, self.top_since = "top", t
             if short in self.faults:  # told to go higher, and did: the rep is not short after all
@@ -229,7 +242,7 @@ class RepCounter:
         return None
 
     def _down(self, x: float, t: float, start: float) -> RepRecord | None:
-        if x >= self.d * self.r.peak_deg and self.r.short_fault not in self.faults:
+        if x >= self._peak_level() and self.r.short_fault not in self.faults:
             self.phase, self.top_since = "top", t
             return None
         if x < start - self.r.hysteresis_deg:
@@ -263,7 +276,7 @@ class RepCounter:
         if self.phase == "top" and self.top_since is not None:
             self.top_s += t - self.top_since
         rep = RepRecord(self.start_t, t, not self.faults, list(self.faults), self.d * self.best, self.top_s,
-                        self.d * self._start_x, self.r.peak_deg)
+                        self.d * self._start_x, self.d * self._peak_level())
         self.reps.append(rep)
         self.good_reps += rep.good
         self.phase, self.faults, self.top_since = "rest", [], None
