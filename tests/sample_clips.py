@@ -17,6 +17,7 @@ WIDER = frozenset({
     "bridge_heldout_m", "bridge_heldout_n", "plank_heldout_o", "forearm_plank_heldout_p", "forearm_plank_heldout_q",
     "cat_cow_heldout_r", "bridge_heldout_t", "plank_heldout_u", "plank_heldout_w", "cat_cow_heldout_x", "bridge_heldout_y",
     "cobra_heldout_aa", "plank_heldout_ac",
+    "bridge_heldout_z",  # failed on the unsigned hip angle; passes on the signed hip_sag (60d0be8, 9080868)
 })
 
 
