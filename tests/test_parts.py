@@ -234,6 +234,15 @@ def test_a_rest_that_reads_near_the_top_still_needs_a_full_lift_to_reach_it():
     assert all(r.peak_level_deg == pytest.approx(24 - 8 - TOP_PAST_START_DEG, abs=0.5) for r in done)
 
 
+def test_a_coachs_own_start_and_top_are_kept_however_close():
+    """The top moves past a start only when the person's rest moved that start: a spec whose top is 10 deg past
+    its start (no rest margin) counts a lift to 152 as full."""
+    close = Reps(measure="hip", start_deg=140, peak_deg=150, hysteresis_deg=3, short_fault="hips_too_low",
+                 short_cue="Higher")
+    done, _ = run_reps(RepCounter(close), [(t, 130 + 22 * math.sin(math.pi * min(t, 2.0) / 2.0)) for t in frames(0, 3)])
+    assert [r.good for r in done] == [True] and done[0].peak_level_deg == 150
+
+
 def test_a_set_that_begins_at_the_top_counts_that_rep_and_then_finds_the_rest():
     """Judging begins with the hips up (a video cut in mid-rep): that level is no rest. The rep is counted as
     it comes down, and the next lift is counted from the rest seen then."""

@@ -186,8 +186,12 @@ class RepCounter:
 
     def _peak_level(self) -> float:
         """The level that counts as the top, toward-the-peak-is-larger: the spec's, or TOP_PAST_START_DEG past
-        the start level when that is further."""
-        return max(self.d * self.r.peak_deg, self._start_x + TOP_PAST_START_DEG)
+        the start level when the person's rest moved that start up toward the top (a spec's own start and top,
+        as a coach set them, are kept as they are)."""
+        peak = self.d * self.r.peak_deg
+        if not self._start_x > self.d * self.r.start_deg:
+            return peak
+        return max(peak, self._start_x + TOP_PAST_START_DEG)
 
     def _out_and_back(self, v: float, t: float) -> RepRecord | None:
         x = self.d * v  # in "toward the peak is larger" terms
