@@ -45,7 +45,7 @@ from posecheck.report.build import build_report  # noqa: E402
 
 KEY = {"plank": ("body_sag", "hands_forward", "elbow", "head_drop"),
        "forearm_plank": ("body_sag", "elbows_forward", "forearm_incline", "head_drop"),
-       "cobra": ("pelvis_lift", "elbow", "torso_incline"), "bridge": ("hip", "knee")}
+       "cobra": ("pelvis_lift", "elbow", "torso_incline"), "bridge": ("hip_sag", "knee")}
 
 
 def judge(poses, info, spec):
