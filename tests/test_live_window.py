@@ -104,6 +104,12 @@ def start_with_window(start, env: dict, name: str, timeout_s: float = 30.0):
                              f"{(out or '')[-2000:]}\n{(err or '')[-2000:]}")
 
 
+def press(env: dict, win: str, key: str) -> None:
+    """Focus the window and press `key` in it, as a person would."""
+    subprocess.run(["xdotool", "windowfocus", "--sync", win], env=env, check=True, timeout=10)
+    subprocess.run(["xdotool", "key", "--window", win, key], env=env, check=True, timeout=10)
+
+
 def _lit(framebuffer: Path) -> float:
     return float((read_xwd(framebuffer).max(axis=2) > 0).mean())
 
@@ -165,8 +171,7 @@ def _window_session(tmp_path: Path, screen: str):
                 import cv2
                 cv2.imwrite(str(Path(SHOTS) / f"live_window_{screen}.png"), shot)
             where = " ".join(f"{_xdo(env, 'getdisplaygeometry')} / {_xdo(env, 'getwindowgeometry', win)}".split())
-            subprocess.run(["xdotool", "windowfocus", "--sync", win], env=env, check=True, timeout=10)
-            subprocess.run(["xdotool", "key", "--window", win, "q"], env=env, check=True, timeout=10)
+            press(env, win, "q")
             out, err = proc.communicate(timeout=30)
         finally:
             if proc.poll() is None:

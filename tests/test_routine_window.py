@@ -13,7 +13,7 @@ from posecheck.history.db import History
 from posecheck.routine.panel import PANEL_W, STOP_BAR
 from posecheck.routine.session import STOPPED_ON_PAIN
 from routine_clip import DATA
-from test_live_window import SHOTS, on_screen, pytestmark, read_xwd, start_with_window  # noqa: F401 (the skip)
+from test_live_window import SHOTS, on_screen, press, pytestmark, read_xwd, start_with_window  # noqa: F401 (the skip)
 from test_live_window import xvfb  # noqa: F401 (the fixture)
 
 
@@ -43,8 +43,7 @@ def test_the_routine_window_shows_step_target_pacer_next_and_s_stops(xvfb, tmp_p
         if SHOTS:
             import cv2
             cv2.imwrite(str(Path(SHOTS) / "routine_window.png"), shot)
-        subprocess.run(["xdotool", "windowfocus", "--sync", win], env=env, check=True, timeout=10)
-        subprocess.run(["xdotool", "key", "--window", win, "s"], env=env, check=True, timeout=10)
+        press(env, win, "s")
         _, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
