@@ -229,7 +229,7 @@ def score_outputs(stream: PoseStream, spec: Spec, *, progress: ProgressFn | None
 
 def record(path: str | os.PathLike, out: str | os.PathLike, *, model: str | os.PathLike | None = None,
            model_complexity: int = 1, progress: ProgressFn | None = None, every_frame: bool = True,
-           exercise: str | Spec | None = None, specs_dirs=None) -> int:
+           exercise: str | Spec | None = None, specs_dirs=None, keep_partial: bool = True) -> int:
     """Run the pose model over a video and write a landmark recording (atomically). Returns the frame count.
     With `every_frame=False` the model skips frames while the body is still, as `score` does (the recording
     then holds the interpolated poses of the frames it skipped), and sees every frame while the judging of
@@ -237,7 +237,8 @@ def record(path: str | os.PathLike, out: str | os.PathLike, *, model: str | os.P
     the video would.
 
     A Ctrl-C keeps the frames recorded so far (the model's time is not thrown away): the recording is written
-    with them and their count returned; with nobody seen yet, nothing is written and the interrupt goes on."""
+    with them and their count returned; with nobody seen yet, nothing is written and the interrupt goes on.
+    `keep_partial=False` (a cache that will take the file for the whole video): nothing is written either."""
     check_not_input([out], [parse_input(path).path])
     with open_poses(path, model=model, model_complexity=model_complexity,
                     sampling=_sampling(every_frame)) as stream:
@@ -256,7 +257,7 @@ def record(path: str | os.PathLike, out: str | os.PathLike, *, model: str | os.P
                     if progress is not None:
                         progress(n, pose.t_s)
             except KeyboardInterrupt:
-                if not seen:
+                if not seen or not keep_partial:
                     raise
             if n and not seen:  # raised inside the writer: no file is left behind
                 raise NoPersonError(f"{path}: no person was detected in any of its {n} frame(s); nothing to "

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import types
 
 import pytest
 import tomllib
@@ -103,6 +104,37 @@ def test_interrupted_scoring_returns_a_partial_report():
             return ((None, p) for p in poses())
     rep = posecheck.score_stream(Stream(), spec)
     assert rep.partial and rep.source.frames == 90
+
+
+class _StopsAt3s:
+    """A pose stream whose run is interrupted (Ctrl-C, or a kill turned into one) 3 s into a 5 s clip."""
+    info = SourceInfo("clip.mp4", "video", W, H, 30.0, None)
+    estimator_name = "test"
+    demand = types.SimpleNamespace(every_frame=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def __iter__(self):
+        for p in sequence(30.0, 5, lambda t: plank_points()):
+            if p.t_s >= 3.0:
+                raise KeyboardInterrupt
+            yield None, p
+
+
+def test_an_interrupted_recording_keeps_its_frames_unless_it_is_for_a_cache(tmp_path, monkeypatch):
+    """`posecheck record` keeps the model's work when stopped; eval's cache must not: a later run would take
+    the first 3 s for the whole clip (cat_cow_slow_e: 49 of 266 frames, 0 reps judged)."""
+    monkeypatch.setattr(posecheck.api, "open_poses", lambda *a, **k: _StopsAt3s())
+    kept = tmp_path / "kept.jsonl"
+    assert posecheck.record("clip.mp4", kept) == 90 and kept.exists()
+    cached = tmp_path / "cached.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        posecheck.record("clip.mp4", cached, keep_partial=False)
+    assert not cached.exists() and list(tmp_path.iterdir()) == [kept]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")

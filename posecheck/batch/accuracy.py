@@ -168,7 +168,10 @@ def _cached_recording(video: Path, cache_dir: Path, recompute: bool, every_frame
     cache_dir.mkdir(parents=True, exist_ok=True)
     rec = recording_path(video, cache_dir, every_frame, exercise)
     if recompute or not rec.exists():
-        record(video, rec, every_frame=every_frame, exercise=None if exercise in (None, "none") else exercise)
+        # Never the frames an interrupted run got to: a later run would take them for the whole clip (an eval
+        # stopped with Ctrl-C or a kill left cat_cow_slow_e's recording at 49 of 266 frames: 0 reps judged).
+        record(video, rec, every_frame=every_frame, exercise=None if exercise in (None, "none") else exercise,
+               keep_partial=False)
     return rec
 
 
