@@ -194,6 +194,25 @@ def test_a_hold_at_the_top_starts_when_still_at_the_top_and_ends_when_last_there
     assert 40 * (t - 3.0) > TOP_TOL_DEG  # seen once the drop was clear, dated back to the top
 
 
+def test_a_held_top_that_settles_back_from_its_overshoot_is_held_until_it_comes_down():
+    """An over-arched top rises to -13.7 and settles at -12.4 (hip_sag, bridge_full_b): held from 1 s to 3 s,
+    not ended at the overshoot."""
+    w = TopWatch("hip_sag", -1.0)
+    started = ended = None
+    for t in frames(0, 4):
+        if t < 3.0:  # up to -12 by 1 s, on to -13.7 by 1.3 s (the hold is under way), back to -12.4 by 1.8 s
+            v = 50 - 62 * min(t, 1.0) - 1.7 * min(max(t - 1.0, 0), 0.3) / 0.3 + 1.3 * min(max(t - 1.3, 0), 0.5) / 0.5
+        else:
+            v = -12.4 + 40 * (t - 3.0)
+        s, e = w.update(t, {"hip_sag": v}, at_top=v < 17, holding=started is not None)
+        started = started if s is None else s
+        ended = ended if e is None else e
+        if ended:
+            break
+    assert started == pytest.approx(1.0, abs=2 / FPS)
+    assert ended == pytest.approx(3.0, abs=2 / FPS)
+
+
 # --- reps and tempo -------------------------------------------------------------------------------------
 BRIDGE = Reps(measure="hip", start_deg=140, peak_deg=163, hysteresis_deg=3, short_fault="hips_too_low",
               short_cue="Higher")

@@ -17,9 +17,13 @@ from posecheck.core.events import HoldTargetReached
 from posecheck.core.parts.settle import HORIZON_S, Settle
 from posecheck.core.specs import Hold
 
-__all__ = ["HoldRecord", "HoldTimer", "TopWatch", "TOP_TOL_DEG"]
+__all__ = ["HoldRecord", "HoldTimer", "TopWatch", "TOP_TOL_DEG", "LAST_TOP_S"]
 
 TOP_TOL_DEG = 4.0  # held at the top of a rep: within this of the top (MediaPipe jitter is ~1-2 deg)
+# A hold at the top was last "there" while within 1 deg of its highest of the last LAST_TOP_S: not of its highest
+# ever, which a lift's overshoot sets (bridge_full_b's third top rose to -13.7 and settled at -12.4 for 2 s: dated
+# from the overshoot, the hold ended at 0.8 s of its 2 s).
+LAST_TOP_S = 0.5
 
 
 @dataclass
@@ -128,6 +132,7 @@ class TopWatch:
         self.measure, self.d = measure, direction
         self._settle = Settle([measure], TOP_TOL_DEG, 0.25)
         self._best, self._last_t = -math.inf, 0.0
+        self._recent: deque = deque()  # (t, x) over the last LAST_TOP_S of the hold
 
     def update(self, t: float, angles: dict, at_top: bool, holding: bool,
                may_start: bool = True) -> tuple[float | None, float | None]:
@@ -139,11 +144,16 @@ class TopWatch:
         if not holding:
             if at_top and may_start and since is not None:
                 self._best, self._last_t = x, t
+                self._recent = deque([(t, x)])
                 return since, None
             return None, None
         if x != x:
             return None, None
-        if x >= self._best - 1.0:
+        recent = self._recent
+        recent.append((t, x))
+        while recent[0][0] < t - LAST_TOP_S:
+            recent.popleft()
+        if x >= max(v for _, v in recent) - 1.0:
             self._last_t = t
         self._best = max(self._best, x)
         if not at_top or self._best - x > TOP_TOL_DEG:
