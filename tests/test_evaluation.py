@@ -257,6 +257,7 @@ def test_a_rep_is_decided_until_it_reaches_the_top_or_stalls_short_of_it_and_aga
     deciding = _deciding("bridge", sequence(FPS, 12.0, pts, noise_px=0.3))
     during = lambda t0, t1: [d for t, d in deciding if t0 <= t <= t1]  # noqa: E731
     assert all(during(2.4, 2.7))  # the lift, before the top
+    assert all(during(2.8, 3.1))  # at the top, until it settles: that dates the hold
     assert not any(during(3.5, 5.0))  # held at the top: decided
     assert all(during(5.2, 5.6))  # coming down from the top: when it leaves the top times the lift
     assert all(during(7.5, 8.1))  # half way up: deciding until the stall is told (no gain for STALL_S)

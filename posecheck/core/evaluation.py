@@ -421,6 +421,10 @@ class Evaluator:
         # is settled by the next hold or the set's end, whatever the next frames show.
         if self._timer is not None and self._timer.current is not None and self._timer.pending_s > 0:
             return True
+        # At a rep's top with its hold not begun: when the top settles dates the hold (on poses interpolated
+        # over skipped frames, bridge_slow_g's eased 3 s lift settled 0.47 s later than on every frame).
+        if self._top is not None and self._reps.at_top and self._timer.current is None:
+            return True
         return self._reps is not None and self._reps.deciding
 
     # --- results ---------------------------------------------------------------------------------------
