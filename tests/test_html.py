@@ -310,3 +310,16 @@ def test_a_limit_far_off_the_plot_is_named_at_the_edge_not_drawn_there(tmp_path)
     head = re.search(r'<svg class="angle-plot" data-measure="head_drop".*?</svg>', page, re.S).group(0)
     assert "limit 32 above the plot" in head
     assert ">32</text>" not in head
+
+
+def test_the_bridge_plot_draws_a_lift_going_up(tmp_path):
+    """The bridge's rep measure (hip_sag) falls as the hips rise: its axis is reversed, so the rep top's line is
+    drawn above the rep start's, as the hips are."""
+    rec = write_recording(tmp_path / "b.jsonl", sequence(30.0, 6, lambda t: bridge_points(ramp(t, 1, 2) - ramp(t, 4, 5)),
+                                                         noise_px=0.3))
+    score(rec, "bridge", html=tmp_path / "b.html")
+    page = (tmp_path / "b.html").read_text()
+    plot = re.search(r'<svg class="angle-plot" data-measure="hip_sag".*?</svg>', page, re.S).group(0)
+    y_of = {m.group(2): float(m.group(1)) for m in re.finditer(r'<text x="[\d.]+" y="([\d.]+)"[^>]*>(rep \w+) ', plot)}
+    assert y_of["rep top"] < y_of["rep start"]  # SVG y grows downward
+    assert "axis reversed: up is toward the top of a rep" in page

@@ -48,7 +48,8 @@ def allowed_text(spec: Spec, fault: str) -> str:
             return f"allowed at most {c.max_deg:g} deg" if c.max_deg is not None else \
                 f"allowed at least {c.min_deg:g} deg"
     if spec.reps is not None and fault == spec.reps.short_fault:
-        return f"a rep's top needs {spec.reps.measure} past {spec.reps.peak_deg:g} deg"
+        r = spec.reps
+        return f"a rep's top needs {r.measure} {'at most' if r.peak_deg < r.start_deg else 'at least'} {r.peak_deg:g} deg"
     if spec.tempo is not None and fault == spec.tempo.fault:
         t = spec.tempo
         if t.min_phase_s:

@@ -222,7 +222,10 @@ def _plot(spec: Spec, ser: _Series, measure: str, snaps: dict[str, Snapshot], re
     lo, hi = lo - pad, hi + pad
     ph, top = 170, 10
     bottom = top + ph
-    x, y = ser.time_scale(), Scale(lo, hi, bottom, top)
+    # A rep measure that falls toward its top (the bridge's hip_sag: the hips below their line) is drawn with its
+    # axis reversed, so that a lift goes up the plot as the hips do.
+    falls = reps_here and spec.reps.peak_deg < spec.reps.start_deg
+    x, y = ser.time_scale(), (Scale(lo, hi, top, bottom) if falls else Scale(lo, hi, bottom, top))
     right = LEFT + x.span
     svg = Svg(PLOT_W, bottom + 22, class_="angle-plot", data_measure=measure, role="img",
               aria_label=f"{measure} over time")
@@ -232,8 +235,9 @@ def _plot(spec: Spec, ser: _Series, measure: str, snaps: dict[str, Snapshot], re
         svg.el("rect", title=f"not judged {t0:.1f}-{t1:.1f} s", x=x(t0), y=top, width=max(x(t1) - x(t0), 0.6),
                height=ph, fill="#eceef1")
     if band:
-        b0 = y(band[1]) if math.isfinite(band[1]) else top
-        b1 = y(band[0]) if math.isfinite(band[0]) else bottom
+        b0 = y(band[1]) if math.isfinite(band[1]) else y.r1
+        b1 = y(band[0]) if math.isfinite(band[0]) else y.r0
+        b0, b1 = min(b0, b1), max(b0, b1)  # the axis may be reversed
         svg.el("rect", class_="allowed-band", x=LEFT, y=b0, width=x.span, height=max(b1 - b0, 0.5), fill="#3cb44b",
                fill_opacity=0.16)
         for bound in band:
@@ -241,7 +245,7 @@ def _plot(spec: Spec, ser: _Series, measure: str, snaps: dict[str, Snapshot], re
                 hline(svg, LEFT, right, y(bound), BAND, num(bound), stroke_width=1)
             elif math.isfinite(bound):
                 # Far off the plot (a lenient limit): a line at the edge would read as the limit; say where it is.
-                above = bound > hi
+                above = y(bound) <= top  # where it would be drawn (the axis may be reversed)
                 svg.el("text", f"limit {num(bound)} {'above' if above else 'below'} the plot", class_="off-plot-limit",
                        x=right - 4, y=top + 12 if above else bottom - 4, text_anchor="end", style=f"fill:{BAND}")
     for bound in pos or ():
@@ -282,6 +286,8 @@ def _plot(spec: Spec, ser: _Series, measure: str, snaps: dict[str, Snapshot], re
         what.append(f"green band: allowed ({_rule(band)} deg)")
     if levels and (spec.reps.rest_deg is not None or spec.reps.rest_margin_deg is not None):
         what.append("dotted: the levels the reps were counted against, from this person's own rest")
+    if falls:
+        what.append("axis reversed: up is toward the top of a rep")
     if mine:
         what.append("red: " + ", ".join(m.replace("_", " ") for m in mine) + " on")
     if pos:
