@@ -179,16 +179,23 @@ def test_the_hold_target_is_announced_once_and_reached_per_hold():
     assert h.hold.reached(1.0) and not h.hold.reached(0.9)
 
 
-def test_a_hold_at_the_top_starts_when_still_at_the_top_and_ends_when_last_there():
-    w = TopWatch("hip", 1.0)
+def _watch_top(watch: TopWatch, value_at, at_top) -> tuple[float | None, float | None, float]:
+    """(when the hold at the top started, when it ended, the time it was seen to end) over 4 s of values."""
     started = ended = None
     for t in frames(0, 4):
-        hip = 130 + 48 * min(t, 1.0) if t < 3.0 else 178 - 40 * (t - 3.0)
-        s, e = w.update(t, {"hip": hip}, at_top=hip > 163, holding=started is not None)
+        v = value_at(t)
+        s, e = watch.update(t, {watch.measure: v}, at_top=at_top(v), holding=started is not None)
         started = started if s is None else s
         ended = ended if e is None else e
         if ended:
             break
+    return started, ended, t
+
+
+def test_a_hold_at_the_top_starts_when_still_at_the_top_and_ends_when_last_there():
+    started, ended, t = _watch_top(TopWatch("hip", 1.0),
+                                   lambda t: 130 + 48 * min(t, 1.0) if t < 3.0 else 178 - 40 * (t - 3.0),
+                                   lambda hip: hip > 163)
     assert started == pytest.approx(1.0, abs=2 / FPS)
     assert ended == pytest.approx(3.0, abs=2 / FPS)
     assert 40 * (t - 3.0) > TOP_TOL_DEG  # seen once the drop was clear, dated back to the top
@@ -197,18 +204,11 @@ def test_a_hold_at_the_top_starts_when_still_at_the_top_and_ends_when_last_there
 def test_a_held_top_that_settles_back_from_its_overshoot_is_held_until_it_comes_down():
     """An over-arched top rises to -13.7 and settles at -12.4 (hip_sag, bridge_full_b): held from 1 s to 3 s,
     not ended at the overshoot."""
-    w = TopWatch("hip_sag", -1.0)
-    started = ended = None
-    for t in frames(0, 4):
+    def hip_sag(t):
         if t < 3.0:  # up to -12 by 1 s, on to -13.7 by 1.3 s (the hold is under way), back to -12.4 by 1.8 s
-            v = 50 - 62 * min(t, 1.0) - 1.7 * min(max(t - 1.0, 0), 0.3) / 0.3 + 1.3 * min(max(t - 1.3, 0), 0.5) / 0.5
-        else:
-            v = -12.4 + 40 * (t - 3.0)
-        s, e = w.update(t, {"hip_sag": v}, at_top=v < 17, holding=started is not None)
-        started = started if s is None else s
-        ended = ended if e is None else e
-        if ended:
-            break
+            return 50 - 62 * min(t, 1.0) - 1.7 * min(max(t - 1.0, 0), 0.3) / 0.3 + 1.3 * min(max(t - 1.3, 0), 0.5) / 0.5
+        return -12.4 + 40 * (t - 3.0)
+    started, ended, _ = _watch_top(TopWatch("hip_sag", -1.0), hip_sag, lambda v: v < 17)
     assert started == pytest.approx(1.0, abs=2 / FPS)
     assert ended == pytest.approx(3.0, abs=2 / FPS)
 
