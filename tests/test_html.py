@@ -315,8 +315,9 @@ def test_a_limit_far_off_the_plot_is_named_at_the_edge_not_drawn_there(tmp_path)
 def test_the_bridge_plot_draws_a_lift_going_up(tmp_path):
     """The bridge's rep measure (hip_sag) falls as the hips rise: its axis is reversed, so the rep top's line is
     drawn above the rep start's, as the hips are."""
-    rec = write_recording(tmp_path / "b.jsonl", sequence(30.0, 6, lambda t: bridge_points(ramp(t, 1, 2) - ramp(t, 4, 5)),
-                                                         noise_px=0.3))
+    def lift(t):
+        return bridge_points(ramp(t, 1, 2) - ramp(t, 4, 5))
+    rec = write_recording(tmp_path / "b.jsonl", sequence(30.0, 6, lift, noise_px=0.3))
     score(rec, "bridge", html=tmp_path / "b.html")
     page = (tmp_path / "b.html").read_text()
     plot = re.search(r'<svg class="angle-plot" data-measure="hip_sag".*?</svg>', page, re.S).group(0)

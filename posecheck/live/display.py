@@ -55,10 +55,10 @@ def x_display_unreachable(display: str, timeout_s: float = 2.0) -> bool:
     OpenCV's window (Qt, xcb only) aborts the whole process when it cannot connect, and the command line keeps
     native stderr quiet, so the person would see the program vanish without a word: ask first. A display
     written in a way this does not know is given the benefit of the doubt."""
-    m = re.fullmatch(r"(?:(?P<host>[^:/]*)/)?(?P<name>[^:]*):(?P<n>\d+)(?:\.\d+)?", display.strip())
+    m = re.fullmatch(r"(?:[^:/]*/)?(?P<host>[^:]*):(?P<n>\d+)(?:\.\d+)?", display.strip())  # [proto/]host:n[.s]
     if m is None:
         return False
-    host, n = m.group("name"), int(m.group("n"))
+    host, n = m.group("host"), int(m.group("n"))
     if host in ("", "unix"):
         # Linux servers listen on an abstract socket and on the file; a client tries both, so do we.
         for path in ("\0/tmp/.X11-unix/X%d" % n, "/tmp/.X11-unix/X%d" % n):

@@ -49,7 +49,8 @@ def allowed_text(spec: Spec, fault: str) -> str:
                 f"allowed at least {c.min_deg:g} deg"
     if spec.reps is not None and fault == spec.reps.short_fault:
         r = spec.reps
-        return f"a rep's top needs {r.measure} {'at most' if r.peak_deg < r.start_deg else 'at least'} {r.peak_deg:g} deg"
+        side = "at most" if r.peak_deg < r.start_deg else "at least"  # the bridge's hip_sag falls toward its top
+        return f"a rep's top needs {r.measure} {side} {r.peak_deg:g} deg"
     if spec.tempo is not None and fault == spec.tempo.fault:
         t = spec.tempo
         if t.min_phase_s:

@@ -32,13 +32,13 @@ SETTLE_S = 0.3  # a rep lowered to below its start level and still there this lo
 # alternate with rest_deg: how long the set's start is watched for the person's resting level. The position is
 # entered still (enter_s), and a slow half-move takes ~2 s, so the first 0.5 s is the rest before the first move.
 REST_S = 0.5
+REST_BAND_DEG = 10.0  # ...or until the measure is this far from where the set started (the extremes are ~15 away)
 # out_and_back: the top is at least this far past a rep's start level. A rest that reads near the spec's top (a
 # heavy body under a steep camera: hip_sag 24 at rest against a top of 17, bridge_heldout_s) would otherwise make
 # any twitch a full rep, or (read as a set that began mid-rep) count no rep at all. Renders: full lifts rise
 # 46-56 deg from rest, tops 15 short 23-28, so 8 (rest margin) + 15 from rest is a floor that no full top fails
 # and the spec's own top (17) decides wherever the rest reads as usual (hip_sag 35-54).
 TOP_PAST_START_DEG = 15.0
-REST_BAND_DEG = 10.0  # ...or until the measure is this far from where the set started (the extremes are ~15 away)
 # alternate: the measure has turned back once it is this far back from its highest (lowest) point: twice the
 # renders' hysteresis (4 deg), well above MediaPipe's jitter on a head (~1-2 deg)
 TURN_DEG = 8.0
