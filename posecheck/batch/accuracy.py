@@ -16,6 +16,7 @@ recording) in a folder: run the model (cached as a recording), judge, and measur
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 import os
@@ -122,11 +123,8 @@ def _digest(*parts: bytes | str) -> str:
 
 def _video_digest(video: Path) -> str:
     """What the video holds, not when it was written: a checkout or a copy keeps its recordings."""
-    h = hashlib.sha256()
     with open(video, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()[:12]
+        return hashlib.file_digest(f, "sha256").hexdigest()[:12]
 
 
 def sampler_policy_digest(exercise: str | None = None) -> str:
@@ -135,9 +133,16 @@ def sampler_policy_digest(exercise: str | None = None) -> str:
     (the judging core and the sampler). Any of them changed, the frames the model would see may change, so a
     recording made before is not what `score` would see now."""
     specs = [load_spec(exercise)] if exercise not in (None, "none") else load_all_specs()
+    return _digest(*(s.model_dump_json() for s in specs), repr(ADAPTIVE), repr(NEAR_POSITION_DEG), _deciding_code())
+
+
+@functools.lru_cache(maxsize=1)
+def _deciding_code() -> str:
+    """The judging core and the sampler as code, read once a process (at the first clip, when the modules are
+    loaded): a folder of clips does not parse them again for each, and a file edited while an eval runs does
+    not rename the recordings that the code already running goes on making."""
     code = sorted(Path(core.__file__).parent.rglob("*.py")) + [Path(sampling.__file__)]
-    return _digest(*(s.model_dump_json() for s in specs), repr(ADAPTIVE), repr(NEAR_POSITION_DEG),
-                   *(_code_only(p) for p in code))
+    return _digest(*(_code_only(p) for p in code))
 
 
 def _code_only(path: Path) -> str:

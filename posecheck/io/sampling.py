@@ -4,7 +4,8 @@ The model costs ~6x the decoding of a frame, and a held position (a plank, a cob
 moves: while the pose the model saw last agrees to within `still_frac` of the image with the one it saw at least
 as many frames back as a skip takes (`_still_over`), the next frames up to `max_gap_s` later are not shown to the
 model; their poses are interpolated linearly between the frames the model saw on either side (so judging still
-sees every frame, at its own time). As soon as they differ by more, it sees every frame again. `SeenFrames` records which frames the model saw, for the report.
+sees every frame, at its own time). As soon as they differ by more, it sees every frame again. `SeenFrames`
+records which frames the model saw, for the report.
 
 The judging can ask for every frame too (`Demand`): while a verdict is being decided (a position being entered or
 left, a violation being debounced, a rep under way) the next frames decide it, and skipping one there shifts it.

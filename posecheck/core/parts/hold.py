@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from posecheck.core.events import HoldTargetReached
-from posecheck.core.parts.settle import HORIZON_S, Settle
+from posecheck.core.parts.settle import HORIZON_S, RecentMax, Settle
 from posecheck.core.specs import Hold
 
 __all__ = ["HoldRecord", "HoldTimer", "TopWatch", "TOP_TOL_DEG", "LAST_TOP_S"]
@@ -132,7 +132,7 @@ class TopWatch:
         self.measure, self.d = measure, direction
         self._settle = Settle([measure], TOP_TOL_DEG, 0.25)
         self._best, self._last_t = -math.inf, 0.0
-        self._recent: deque = deque()  # (t, x) over the last LAST_TOP_S of the hold
+        self._recent = RecentMax(LAST_TOP_S)
 
     def update(self, t: float, angles: dict, at_top: bool, holding: bool,
                may_start: bool = True) -> tuple[float | None, float | None]:
@@ -144,16 +144,14 @@ class TopWatch:
         if not holding:
             if at_top and may_start and since is not None:
                 self._best, self._last_t = x, t
-                self._recent = deque([(t, x)])
+                self._recent.clear()
+                self._recent.push(t, x)
                 return since, None
             return None, None
         if x != x:
             return None, None
-        recent = self._recent
-        recent.append((t, x))
-        while recent[0][0] < t - LAST_TOP_S:
-            recent.popleft()
-        if x >= max(v for _, v in recent) - 1.0:
+        self._recent.push(t, x)
+        if x >= self._recent.value - 1.0:
             self._last_t = t
         self._best = max(self._best, x)
         if not at_top or self._best - x > TOP_TOL_DEG:

@@ -17,6 +17,7 @@ import statistics
 from collections import deque
 from dataclasses import dataclass
 
+from posecheck.core.parts.settle import RecentMax
 from posecheck.core.parts.tempo import TempoJudge
 from posecheck.core.specs import Reps
 
@@ -83,7 +84,7 @@ class RepCounter:
         self.top_s = 0.0
         self._best_seen: deque = deque()  # (t, best so far) over the last STALL_S of a lift: has it stalled?
         self._x = math.nan  # the last value, toward the peak is larger
-        self._top_recent: deque = deque()  # (t, x) at the top over the last COMING_DOWN_S
+        self._top_recent = RecentMax(COMING_DOWN_S)  # the highest at the top over the last COMING_DOWN_S
         self.rest_x = math.inf
         self.last_extreme: str | None = None
         self.last_entry_t: float | None = None
@@ -123,17 +124,14 @@ class RepCounter:
         skipped the first frames of the lowering, 0.07-0.47 s late); the lowering until the rep ends (its end
         and its timing). A top being held, and the rest between reps, decide nothing."""
         if self.phase == "top":
-            return bool(self._top_recent) and self._x < max(x for _, x in self._top_recent) - self.r.hysteresis_deg
+            return bool(self._top_recent) and self._x < self._top_recent.value - self.r.hysteresis_deg
         return self.phase == "down" or self.lifting
 
     def _see_top(self, t: float, x: float) -> None:
-        recent = self._top_recent
         if self.phase != "top":
-            recent.clear()
-            return
-        recent.append((t, x))
-        while recent and recent[0][0] < t - COMING_DOWN_S:
-            recent.popleft()
+            self._top_recent.clear()
+        else:
+            self._top_recent.push(t, x)
 
     def _see_best(self, t: float, best: float) -> None:
         seen = self._best_seen

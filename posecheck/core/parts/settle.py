@@ -1,12 +1,14 @@
-"""Stillness: since when have some measures stayed within a tolerance of their current values?"""
+"""Stillness: since when have some measures stayed within a tolerance of their current values? And the highest
+value of a measure over the last moments (`RecentMax`)."""
 
 from __future__ import annotations
 
+import math
 from collections import deque
 
 from posecheck.core.timing import MAX_DT_S
 
-__all__ = ["Settle", "HORIZON_S"]
+__all__ = ["Settle", "RecentMax", "HORIZON_S"]
 
 HORIZON_S = 4.0  # how far back stillness (and the hold's take-back) looks
 
@@ -77,3 +79,31 @@ class Settle:
                 if tj - hist[k][0] >= self.window_s * 0.9:
                     return tj
         return None
+
+
+class RecentMax:
+    """The highest value pushed over the last `window_s` (a rep's top, to tell a lowering from an overshoot
+    settling back): a deque of the values that can still become the maximum, so a frame costs O(1)."""
+
+    def __init__(self, window_s: float):
+        self.window_s = window_s
+        self._q: deque = deque()  # (t, x), x falling from front to back
+
+    def clear(self) -> None:
+        self._q.clear()
+
+    def push(self, t: float, x: float) -> None:
+        q = self._q
+        while q and q[-1][1] <= x:
+            q.pop()
+        q.append((t, x))
+        while q[0][0] < t - self.window_s:
+            q.popleft()
+
+    def __bool__(self) -> bool:
+        return bool(self._q)
+
+    @property
+    def value(self) -> float:
+        """The maximum (-inf before any push)."""
+        return self._q[0][1] if self._q else -math.inf
