@@ -12,7 +12,9 @@ without either -> C (other faults, e.g. a minor one, do not change the class), "
 - tuned: `posecheck tune -e forearm_plank` on one part of the frames, tested on the other (never the same
   frames): fold A tunes on ngo_dataset2 + ngo_dataset4 + the first half of the H file and tests on
   ngo_bad_data + ngo_dataset + the second half of the H file; fold B the other way round. ngo_dataset and
-  ngo_dataset4 share most of their rows, so they are always on the same side.
+  ngo_dataset4 share most of their rows, so they are always on the same side. Other labelled files (any
+  `*.csv` in the same format, e.g. another trainer's) are split in contiguous halves instead: fold A tunes on
+  every file's first half and tests on the second halves, fold B the other way round.
 
 The frames' aspect ratio was never recorded; the angles are taken at each aspect given (16:9 is the likeliest).
 """
@@ -78,6 +80,8 @@ def scores(rows) -> dict:
 
 def split(files: dict) -> dict:
     """fold -> (tuning frames, testing frames)."""
+    if not {H_FILE, *FOLDS["A"], *FOLDS["B"]} <= set(files):
+        return split_halves(files)
     h = files[H_FILE].frames
     halves = (h[: len(h) // 2], h[len(h) // 2:])
     out = {}
@@ -88,6 +92,15 @@ def split(files: dict) -> dict:
     return out
 
 
+def split_halves(files: dict) -> dict:
+    """fold -> (tuning frames, testing frames), each file cut in contiguous halves (frames next to each other
+    in a video are near copies: an interleaved split would test on the tuning frames' neighbours)."""
+    halves = [(lf.frames[: len(lf.frames) // 2], lf.frames[len(lf.frames) // 2:]) for lf in files.values()]
+    first = [f for a, _ in halves for f in a]
+    second = [f for _, b in halves for f in b]
+    return {"A": (first, second), "B": (second, first)}
+
+
 def line(name: str, s: dict) -> str:
     conf = ", ".join(f"{a}->{b} {v}" for (a, b), v in sorted(s["confusion"].items()) if a != b)
     return (f"| {name} | {s['n']} | {s['C']:.3f} | {s['H']:.3f} | {s['L']:.3f} | {s['accuracy']:.3f} | "
@@ -96,9 +109,9 @@ def line(name: str, s: dict) -> str:
 
 def table(root: Path, aspects: list[str], tuned: bool = True, echo=None) -> list[str]:
     """The Markdown table: default specs over all frames and per test fold, and tune per fold."""
-    paths = sorted(root.glob("ngo_*.csv"))
+    paths = sorted(root.glob("*.csv"))
     if not paths:
-        raise SystemExit(f"Error: {root}: no ngo_*.csv files")
+        raise SystemExit(f"Error: {root}: no labelled .csv files (see ../shared/data/real/labeled/README.md)")
     family = [load_spec("forearm_plank"), load_spec("plank")]
     lines = ["| spec, frames | frames | recall C | recall H | recall L | 3-class accuracy | not in position | "
              "errors (label->said) |", "|---|---|---|---|---|---|---|---|"]

@@ -90,6 +90,71 @@ def plank_points(sag_deg: float = 0.0, hands_forward_px: float = 0.0, head_drop_
             "ankle": ankle}
 
 
+def _circles_upper(p0, r0, p1, r1):
+    """The upper (image-up) crossing of the circles around p0 and p1, or None where they do not meet."""
+    d = math.dist(p0, p1)
+    if not abs(r0 - r1) < d <= r0 + r1 + 1e-9:
+        return None
+    a = (r0 * r0 - r1 * r1 + d * d) / (2 * d)
+    h = math.sqrt(max(r0 * r0 - a * a, 0.0))
+    ux, uy = (p1[0] - p0[0]) / d, (p1[1] - p0[1]) / d
+    mx, my = p0[0] + a * ux, p0[1] + a * uy
+    c1, c2 = (mx - h * uy, my + h * ux), (mx + h * uy, my - h * ux)
+    return c1 if c1[1] < c2[1] else c2
+
+
+def hinged_plank_points(pike_deg: float, forearm: bool = False, torso_share: float = 0.36,
+                        feet_in_px: float = 0.0) -> dict:
+    """A plank facing +x piked by `pike_deg` (exact body_sag = -pike_deg) as a body does it: hands (or forearms)
+    and toes stay where the straight plank put them, the arms tip back over the hands and the hips rise, the
+    torso and legs keeping their lengths (unlike `plank_points`, whose shoulders stay over the hands).
+    `torso_share`: the shoulder-hip part of the shoulder-ankle length (0.36 for a 0.5 m torso and 0.9 m legs);
+    `feet_in_px`: the feet walked in toward the hands first."""
+    flat = plank_points(0.0, forearm=forearm)
+    support = flat["elbow"] if forearm else flat["wrist"]
+    arm = math.dist(support, flat["shoulder"])
+    ankle = (flat["ankle"][0] + feet_in_px, flat["ankle"][1])
+    length = math.dist(flat["shoulder"], flat["ankle"])
+    torso, legs = length * torso_share, length * (1 - torso_share)
+
+    def at(tip_deg):
+        a = math.radians(tip_deg)
+        shoulder = (support[0] - arm * math.sin(a), support[1] - arm * math.cos(a))
+        hip = _circles_upper(shoulder, torso, ankle, legs)
+        return shoulder, hip
+
+    def pike(tip_deg):
+        shoulder, hip = at(tip_deg)
+        if hip is None:  # the arm tipped so far forward (-inf) or back (+inf) that the body cannot reach
+            return -math.inf if math.dist(shoulder, ankle) > torso + legs else math.inf
+        return 180.0 - _angle(shoulder, hip, ankle)
+
+    lo, hi = -30.0, 89.0  # bisect the arm's tip (toward the feet) for the pike
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if pike(mid) < pike_deg else (lo, mid)
+    shoulder, hip = at(lo)
+    dx, dy = shoulder[0] - hip[0], shoulder[1] - hip[1]
+    n = math.hypot(dx, dy)
+    a = math.radians(10.0)  # the head in line, turned 10 deg toward the floor as plank_points' default
+    ux, uy = dx / n, dy / n
+    ear = (shoulder[0] + 55 * (ux * math.cos(a) - uy * math.sin(a)),
+           shoulder[1] + 55 * (ux * math.sin(a) + uy * math.cos(a)))
+    if forearm:
+        elbow, wrist = support, flat["wrist"]
+    else:
+        wrist = support
+        elbow = ((shoulder[0] + wrist[0]) / 2 + 2, (shoulder[1] + wrist[1]) / 2)
+    knee = ((hip[0] + ankle[0]) / 2, (hip[1] + ankle[1]) / 2)
+    return {"ear": ear, "shoulder": shoulder, "elbow": elbow, "wrist": wrist, "hip": hip, "knee": knee,
+            "ankle": ankle}
+
+
+def _angle(a, b, c) -> float:
+    ux, uy, vx, vy = a[0] - b[0], a[1] - b[1], c[0] - b[0], c[1] - b[1]
+    return math.degrees(math.atan2(abs(ux * vy - uy * vx), ux * vx + uy * vy))
+
+
 def standing_points() -> dict:
     return {"ear": (320, 60), "shoulder": (320, 110), "elbow": (322, 180), "wrist": (324, 250),
             "hip": (320, 250), "knee": (320, 330), "ankle": (320, 410)}

@@ -2,7 +2,7 @@
 exercise the person is doing, checks say how well (issue 12, must-have 2)."""
 
 import pytest
-from synth import H, W, plank_points, sequence, standing_points
+from synth import H, W, hinged_plank_points, plank_points, sequence, standing_points
 
 from posecheck.core.landmarks import SourceInfo
 from posecheck.core.session import Session
@@ -11,10 +11,10 @@ from posecheck.core.specs import load_spec
 INFO = SourceInfo("synthetic", "recording", W, H, 30.0, None)
 
 
-def held(exercise, **kw):
+def held(exercise, shape=plank_points, **kw):
     """Stand 1 s, then hold the plank shape 4 s; the states and faults of the last 2 s."""
     def pts(t):
-        return standing_points() if t < 1.0 else plank_points(forearm=exercise == "forearm_plank", **kw)
+        return standing_points() if t < 1.0 else shape(forearm=exercise == "forearm_plank", **kw)
     s = Session(load_spec(exercise), INFO).run(sequence(30.0, 5.0, pts, noise_px=0.4, seed=3))
     late = [f for f in s.frames if f.t_s >= 3.0]
     return {f.state for f in late}, {x for f in late for x in f.faults}
@@ -34,6 +34,23 @@ def test_hips_far_up_is_a_plank_with_hips_piking_not_setup(exercise, pike_deg):
 def test_belly_near_the_floor_is_a_plank_with_hips_sagging(exercise, sag_deg):
     states, faults = held(exercise, sag_deg=sag_deg)
     assert states == {"fault"} and "hips_sagging" in faults
+
+
+# A pike as a body does it: hands (forearms) and toes stay put, the arms tip back over them as the hips rise. On the
+# forearms a 70 deg pike tips the upper arm to 33-41 deg over the elbow, past the bound that keeps a body lying
+# flat on its forearms out of the position: that bound holds only while the body is not piked.
+@pytest.mark.parametrize("exercise", ["plank", "forearm_plank"])
+@pytest.mark.parametrize("pike_deg", [50.0, 70.0, 74.0])
+@pytest.mark.parametrize("torso_share", [0.32, 0.40])
+def test_a_pike_that_tips_the_arms_back_is_still_the_plank_with_hips_piking(exercise, pike_deg, torso_share):
+    states, faults = held(exercise, hinged_plank_points, pike_deg=pike_deg, torso_share=torso_share)
+    assert states == {"fault"} and "hips_piking" in faults
+
+
+@pytest.mark.parametrize("exercise", ["plank", "forearm_plank"])
+def test_a_v_with_the_feet_walked_in_is_not_a_plank(exercise):
+    states, _ = held(exercise, hinged_plank_points, pike_deg=90.0, feet_in_px=60.0)
+    assert states == {"setup"}
 
 
 @pytest.mark.parametrize("exercise", ["plank", "forearm_plank"])
