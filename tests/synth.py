@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from posecheck.core.geometry import angle3
 from posecheck.core.landmarks import Landmark as L
 from posecheck.core.landmarks import Pose
 
@@ -127,7 +128,7 @@ def hinged_plank_points(pike_deg: float, forearm: bool = False, torso_share: flo
         shoulder, hip = at(tip_deg)
         if hip is None:  # the arm tipped so far forward (-inf) or back (+inf) that the body cannot reach
             return -math.inf if math.dist(shoulder, ankle) > torso + legs else math.inf
-        return 180.0 - _angle(shoulder, hip, ankle)
+        return 180.0 - angle3(shoulder, hip, ankle)
 
     lo, hi = -30.0, 89.0  # bisect the arm's tip (toward the feet) for the pike
     for _ in range(60):
@@ -148,11 +149,6 @@ def hinged_plank_points(pike_deg: float, forearm: bool = False, torso_share: flo
     knee = ((hip[0] + ankle[0]) / 2, (hip[1] + ankle[1]) / 2)
     return {"ear": ear, "shoulder": shoulder, "elbow": elbow, "wrist": wrist, "hip": hip, "knee": knee,
             "ankle": ankle}
-
-
-def _angle(a, b, c) -> float:
-    ux, uy, vx, vy = a[0] - b[0], a[1] - b[1], c[0] - b[0], c[1] - b[1]
-    return math.degrees(math.atan2(abs(ux * vy - uy * vx), ux * vx + uy * vy))
 
 
 def standing_points() -> dict:
