@@ -5,7 +5,10 @@
 
 Each labelled row is one frame, judged as a still image (no smoothing across rows, no debounce). Labels: C
 correct, H hips too high, L hips too low. A frame's verdict: `hips_piking` -> H, `hips_sagging` -> L, judged
-without either -> C (other faults, e.g. a minor one, do not change the class), "not in position" -> wrong.
+without either -> C (other faults, e.g. a minor one, do not change the class); "not in position" (the judge's
+`setup`: the landmarks show no plank) and "cannot tell" (`unknown`: what decides the position cannot be seen,
+e.g. a wrist under MediaPipe's visibility 0.5, or a body the view test finds turned) are counted apart, and
+both are wrong.
 
 - default: the plank family as shipped. The frames show forearm planks and some straight-arm planks, so a
   frame is judged by the spec whose position it is in (forearm_plank first, then plank).
@@ -30,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from posecheck.core.evaluation import Evaluator
+from posecheck.core.events import State
 from posecheck.core.specs import load_spec
 from posecheck.io.atomic import atomic_write
 from posecheck.io.labeled import ASPECTS, read_labeled_csv
@@ -44,9 +48,9 @@ FOLDS = {"A": ("ngo_dataset2_2022-11-16.csv", "ngo_dataset4_2022-09-20.csv"),
 
 
 def classify(frame_result) -> str:
-    """C, H, L or "none" (not in position) from one still frame's result."""
+    """C, H, L, "none" (not in position) or "unknown" (cannot tell) from one still frame's result."""
     if not frame_result.in_position:
-        return "none"
+        return "unknown" if frame_result.state == State.UNKNOWN else "none"
     for f in frame_result.faults:
         if f in FAULT_CLASS:
             return FAULT_CLASS[f]
@@ -54,7 +58,8 @@ def classify(frame_result) -> str:
 
 
 def judge_frames(frames, specs, width, height) -> list[tuple[str, str, str]]:
-    """(label, predicted class, judging spec) per frame; the first spec whose position holds judges it."""
+    """(label, predicted class, judging spec) per frame; the first spec whose position holds judges it. Out of
+    every position: "unknown" if some spec could not tell, else "none"."""
     out = []
     for f in frames:
         pred, by = "none", "-"
@@ -63,6 +68,8 @@ def judge_frames(frames, specs, width, height) -> list[tuple[str, str, str]]:
             if r.in_position:
                 pred, by = classify(r), spec.name
                 break
+            if classify(r) == "unknown":
+                pred = "unknown"
         out.append((f.label, pred, by))
     return out
 
@@ -73,6 +80,7 @@ def scores(rows) -> dict:
     out = {c: hit[c] / n[c] if n[c] else float("nan") for c in CLASSES}
     out["accuracy"] = sum(hit.values()) / len(rows) if rows else float("nan")
     out["none"] = sum(1 for r in rows if r[1] == "none")
+    out["unknown"] = sum(1 for r in rows if r[1] == "unknown")
     out["n"] = len(rows)
     out["confusion"] = Counter((r[0], r[1]) for r in rows)
     return out
@@ -104,7 +112,7 @@ def split_halves(files: dict) -> dict:
 def line(name: str, s: dict) -> str:
     conf = ", ".join(f"{a}->{b} {v}" for (a, b), v in sorted(s["confusion"].items()) if a != b)
     return (f"| {name} | {s['n']} | {s['C']:.3f} | {s['H']:.3f} | {s['L']:.3f} | {s['accuracy']:.3f} | "
-            f"{s['none']} | {conf or '-'} |")
+            f"{s['none']} | {s['unknown']} | {conf or '-'} |")
 
 
 def table(root: Path, aspects: list[str], tuned: bool = True, echo=None) -> list[str]:
@@ -114,7 +122,7 @@ def table(root: Path, aspects: list[str], tuned: bool = True, echo=None) -> list
         raise SystemExit(f"Error: {root}: no labelled .csv files (see ../shared/data/real/labeled/README.md)")
     family = [load_spec("forearm_plank"), load_spec("plank")]
     lines = ["| spec, frames | frames | recall C | recall H | recall L | 3-class accuracy | not in position | "
-             "errors (label->said) |", "|---|---|---|---|---|---|---|---|"]
+             "cannot tell | errors (label->said) |", "|---|---|---|---|---|---|---|---|---|"]
     say = echo or (lambda *_: None)
     for aspect in aspects:
         w, h = ASPECTS[aspect]

@@ -100,12 +100,13 @@ def test_default_specs_catch_the_trainers_sags_and_big_pikes_and_judge_every_pla
     frames = [f for lf in files.values() for f in lf.frames]
     s = bench.scores(bench.judge_frames(frames, [load_spec("forearm_plank"), load_spec("plank")], 1280, 720))
     assert s["H"] >= 0.95 and s["L"] >= 0.95
-    # Not judged (12 of 8788): mis-detected legs (knees 86-124 with the shin flat on the floor, as kneeling: 4 "hips
-    # too high" frames; upper arm and legs drawn backwards: 3 sagging frames; the knee drawn above the hip: 2),
-    # 2 frames with no landmark and one whose wrist is unseen. Forearm planks whose elbow reads above the wrist
-    # (forearm 35-54, 32 frames) are judged on their tucked toes; never the view test on a side-on frame whose
-    # legs spread (core/view.py), never "setup" for a pike or a sag.
-    assert s["none"] <= 0.002 * s["n"]
+    # Not in position (9 of 8788), none of them a pike or a sag: 4 "hips too high" frames where the person leaves
+    # the plank (feet walked in 155 px over 4 frames, knees down to the floor at 86-124 deg; one more knee dip),
+    # 3 sagging frames with the legs drawn up under the body, and one frame (in two files) where MediaPipe flips to
+    # the far side, whose knee reads 88. Cannot tell (3): one frame (in two files) the view test finds turned, one
+    # whose wrist is unseen (visibility 0.48). Forearm planks whose elbow reads above the wrist (forearm 35-54, 32
+    # frames) are judged on their tucked toes.
+    assert s["none"] <= 0.0012 * s["n"] and s["unknown"] <= 0.0005 * s["n"]
 
 
 @needs_ngo
