@@ -173,6 +173,18 @@ def test_the_stop_key_ends_the_session_at_once_and_says_why(tmp_path, cut_togeth
     assert any(e.kind == "info" and "stop on pain" in e.text for e in res.events)
 
 
+@pytest.mark.parametrize("key,ended_by", [(ord("s"), STOPPED_ON_PAIN), (ord("q"), "quit")])
+def test_stop_and_quit_work_while_paused_too(cut_together, key, ended_by):
+    whole, _parts, _d = cut_together
+    # Paused after frame 200, one empty poll, then the key: nothing more is shown or judged. (Were the key
+    # ignored, the space after it would resume the session to the end of its input.)
+    display = FrameCollector(keys={200: ord(" ")}, poll_keys=[None, key, ord(" ")], keep_every=0)
+    with open_live_frames(whole, realtime=False) as frames:
+        res = run_routine(load_routine("back_quick"), frames, display=display)
+    assert res.ended_by == ended_by == res.report.summary.ended_by
+    assert display.shown == 200 and res.report.source.frames == 200
+
+
 def test_the_stop_key_is_recorded_in_the_history(tmp_path, cut_together, monkeypatch):
     whole, _parts, _d = cut_together
     monkeypatch.setattr("posecheck.cli.routine.WindowDisplay",

@@ -28,11 +28,18 @@ from posecheck.errors import SpecInvalid, SpecNotFound
 
 __all__ = [
     "Spec", "Range", "Requirement", "Position", "Check", "Hold", "Reps", "Tempo", "Smoothing", "load_spec", "load_spec_file",
-    "find_spec", "list_specs", "spec_dirs", "BUNDLED_SPECS_DIR", "SPECS_ENV", "explain_error",
+    "find_spec", "list_specs", "spec_dirs", "BUNDLED_SPECS_DIR", "SPECS_ENV", "explain_error", "snake_case",
 ]
 
 SPECS_ENV = "POSECHECK_SPECS"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def snake_case(v: str, what: str = "name") -> str:
+    """`v` if it is a snake_case id (a-z, 0-9, _; a letter first), else a ValueError naming `what`."""
+    if not _ID.match(v):
+        raise ValueError(f"{what} {v!r} must be snake_case (a-z, 0-9, _)")
+    return v
 
 
 
@@ -128,9 +135,7 @@ class Check(Range):
     @field_validator("id")
     @classmethod
     def _snake(cls, v: str) -> str:
-        if not _ID.match(v):
-            raise ValueError(f"fault id {v!r} must be snake_case (a-z, 0-9, _)")
-        return v
+        return snake_case(v, "fault id")
 
 
 class Hold(_Model):
@@ -241,9 +246,7 @@ class Spec(_Model):
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
-        if not _ID.match(v):
-            raise ValueError(f"name {v!r} must be snake_case (a-z, 0-9, _)")
-        return v
+        return snake_case(v)
 
     @model_validator(mode="after")
     def _consistent(self):

@@ -30,7 +30,7 @@ from pydantic import (
     model_validator,
 )
 
-from posecheck.core.specs import Spec, explain_error, load_spec
+from posecheck.core.specs import Spec, explain_error, load_spec, snake_case
 from posecheck.core.tomlfiles import TomlFolders, bundled_dir
 from posecheck.errors import RoutineInvalid, RoutineNotFound, SpecError
 
@@ -39,7 +39,6 @@ __all__ = ["Routine", "RoutineStep", "load_routine", "load_routine_file", "find_
 
 ROUTINES_ENV = "POSECHECK_ROUTINES"
 MAX_SETS = 3  # the material: planks "for 2-3 sets"; no exercise of it asks for more
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 
@@ -83,9 +82,7 @@ class Routine(_Model):
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
-        if not _ID.match(v):
-            raise ValueError(f"name {v!r} must be snake_case (a-z, 0-9, _)")
-        return v
+        return snake_case(v)
 
 class LoadedRoutine:
     """A routine with the spec of each step, checked against them."""

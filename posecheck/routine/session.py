@@ -46,6 +46,15 @@ class RoutineResult:
     last_image: np.ndarray | None = None
 
 
+def _ended_by(key: int | None) -> str | None:
+    """What a key press ends the routine with (the stop key: stopped on pain), or None."""
+    if key in KEY_STOP:
+        return STOPPED_ON_PAIN
+    if key in KEY_QUIT:
+        return "quit"
+    return None
+
+
 def run_routine(routine: LoadedRoutine, frames: NewestFrameReader, *, estimator: PoseEstimator | None = None,
                 model=None, model_complexity: int = 1, display: Display | None = None, voice: Voice | None = None,
                 on_event: Callable[[LiveEvent], None] | None = None, mirror: bool = True, stall_s: float = 5.0,
@@ -76,11 +85,8 @@ def run_routine(routine: LoadedRoutine, frames: NewestFrameReader, *, estimator:
         while not runner.done:
             if paused:
                 key = display.poll(30) if display is not None else None
-                if key in KEY_STOP:
-                    tell([runner.stop(t_s, STOPPED_ON_PAIN)])
-                    break
-                if key in KEY_QUIT:
-                    tell([runner.stop(t_s, "quit")])
+                if (ended := _ended_by(key)) is not None:
+                    tell([runner.stop(t_s, ended)])
                     break
                 if key in KEY_PAUSE:
                     paused = False
@@ -109,11 +115,8 @@ def run_routine(routine: LoadedRoutine, frames: NewestFrameReader, *, estimator:
             image = np.hstack([image, panel.draw(runner, t_s)])
             last_image = image
             key = display.show(image)
-            if key in KEY_STOP:
-                tell([runner.stop(t_s, STOPPED_ON_PAIN)])
-                break
-            if key in KEY_QUIT:
-                tell([runner.stop(t_s, "quit")])
+            if (ended := _ended_by(key)) is not None:
+                tell([runner.stop(t_s, ended)])
                 break
             if key in KEY_PAUSE:
                 paused = True
