@@ -42,8 +42,6 @@ def snake_case(v: str, what: str = "name") -> str:
     return v
 
 
-
-
 BUNDLED_SPECS_DIR = bundled_dir("exercise_specs")
 _FILES = TomlFolders("spec", SPECS_ENV, BUNDLED_SPECS_DIR, SpecNotFound, SpecInvalid, unknown_word="exercise")
 

@@ -18,7 +18,6 @@ hold, and never more than the material's maxima (a spec's `reps.target_max`, `ho
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from pydantic import (
@@ -39,8 +38,6 @@ __all__ = ["Routine", "RoutineStep", "load_routine", "load_routine_file", "find_
 
 ROUTINES_ENV = "POSECHECK_ROUTINES"
 MAX_SETS = 3  # the material: planks "for 2-3 sets"; no exercise of it asks for more
-
-
 
 
 BUNDLED_ROUTINES_DIR = bundled_dir("routines")
@@ -83,6 +80,7 @@ class Routine(_Model):
     @classmethod
     def _name(cls, v: str) -> str:
         return snake_case(v)
+
 
 class LoadedRoutine:
     """A routine with the spec of each step, checked against them."""
