@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 from posecheck.core.evaluation import Evaluator
 from posecheck.core.events import State
 from posecheck.core.specs import load_spec
+from posecheck.errors import PosecheckError
 from posecheck.io.atomic import atomic_write
 from posecheck.io.labeled import ASPECTS, read_labeled_csv
 from posecheck.tuning.tune import FrameClasses, labeled_material, tune
@@ -88,7 +89,7 @@ def scores(rows) -> dict:
 
 def split(files: dict) -> dict:
     """fold -> (tuning frames, testing frames)."""
-    if not {H_FILE, *FOLDS["A"], *FOLDS["B"]} <= set(files):
+    if {H_FILE, *FOLDS["A"], *FOLDS["B"]} != set(files):  # not the Ngo set (or more than it): halves
         return split_halves(files)
     h = files[H_FILE].frames
     halves = (h[: len(h) // 2], h[len(h) // 2:])
@@ -136,8 +137,13 @@ def table(root: Path, aspects: list[str], tuned: bool = True, echo=None) -> list
         for fold, (train, test) in split(files).items():
             lines.append(line(f"default ({aspect}), fold {fold} test", scores(judge_frames(test, family, w, h))))
             say(lines[-1])
-            material = labeled_material(train, CLASS_MAP, w, h, label=f"fold {fold}")
-            result = tune(material, load_spec("forearm_plank"))
+            try:
+                material = labeled_material(train, CLASS_MAP, w, h, label=f"fold {fold}")
+                result = tune(material, load_spec("forearm_plank"))
+            except PosecheckError as e:  # e.g. no correct frame among the tuning frames: nothing to learn from
+                lines.append(f"| tuned on fold {fold} ({aspect}): not tuned: {e} |")
+                say(lines[-1])
+                continue
             for warning in result.warnings:
                 say(f"    tune: {warning}")
             for b in result.changes:
@@ -155,7 +161,11 @@ def main() -> int:
     ap.add_argument("--md", type=Path, help="Also write the table here (Markdown).")
     ap.add_argument("--no-tune", action="store_true", help="Only the default specs.")
     args = ap.parse_args()
-    lines = table(args.root, args.aspect, not args.no_tune, echo=lambda *a: print(*a, flush=True))
+    try:
+        lines = table(args.root, args.aspect, not args.no_tune, echo=lambda *a: print(*a, flush=True))
+    except PosecheckError as e:  # a file that is not labelled frames
+        print(f"Error: {e}", file=sys.stderr)
+        return 2
     if args.md:
         with atomic_write(args.md) as f:
             f.write("\n".join(lines) + "\n")

@@ -19,7 +19,8 @@ FLOOR_Y = 400.0
 
 def pose_from_points(t_s: float, pts: dict, width: int = W, height: int = H, hidden_vis: float = 0.3) -> Pose:
     """`pts`: {"ear": (x, y), "shoulder": ..., "elbow", "wrist", "hip", "knee", "ankle"} in pixels, optionally
-    "heel" and "toe" (foot index; without them the feet are not seen)."""
+    "heel" and "toe" (foot index; without them the feet are not seen) and "nose" (without it the face looks at the
+    floor, None: not seen)."""
     xyz = np.full((33, 3), 0.5)
     vis = np.full(33, hidden_vis)
     names = {"ear": (L.LEFT_EAR, L.RIGHT_EAR), "shoulder": (L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
@@ -27,13 +28,16 @@ def pose_from_points(t_s: float, pts: dict, width: int = W, height: int = H, hid
              "hip": (L.LEFT_HIP, L.RIGHT_HIP), "knee": (L.LEFT_KNEE, L.RIGHT_KNEE),
              "ankle": (L.LEFT_ANKLE, L.RIGHT_ANKLE), "heel": (L.LEFT_HEEL, L.RIGHT_HEEL),
              "toe": (L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX)}
-    for name, (x, y) in pts.items():
+    for name, point in pts.items():
         if name == "nose":
             continue
+        x, y = point
         left, right = names[name]
         xyz[left] = (x / width, y / height, 0.0)
         xyz[right] = ((x + 3) / width, (y + 2) / height, 0.1)
         vis[left] = 0.95
+    if "nose" in pts and pts["nose"] is None:  # the face not seen: the nose keeps the hidden visibility
+        return Pose(t_s=t_s, xyz=xyz, visibility=vis)
     if "nose" not in pts:
         # Face toward the floor (prone): the nose ahead of the ear along the head direction, turned down.
         ex, ey = pts["ear"]
@@ -112,6 +116,8 @@ def hinged_plank_points(pike_deg: float, forearm: bool = False, torso_share: flo
     `torso_share`: the shoulder-hip part of the shoulder-ankle length (0.36 for a 0.5 m torso and 0.9 m legs);
     `feet_in_px`: the feet walked in toward the hands first."""
     flat = plank_points(0.0, forearm=forearm)
+    if pike_deg == 0.0 and feet_in_px == 0.0:
+        return flat
     support = flat["elbow"] if forearm else flat["wrist"]
     arm = math.dist(support, flat["shoulder"])
     ankle = (flat["ankle"][0] + feet_in_px, flat["ankle"][1])
@@ -130,11 +136,13 @@ def hinged_plank_points(pike_deg: float, forearm: bool = False, torso_share: flo
             return -math.inf if math.dist(shoulder, ankle) > torso + legs else math.inf
         return 180.0 - angle3(shoulder, hip, ankle)
 
-    lo, hi = -30.0, 89.0  # bisect the arm's tip (toward the feet) for the pike
+    lo, hi = -30.0, 89.0  # bisect the arm's tip (toward the feet) for the pike: it grows as the arm tips
     for _ in range(60):
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if pike(mid) < pike_deg else (lo, mid)
-    shoulder, hip = at(lo)
+    if not abs(pike(hi) - pike_deg) < 1e-6:  # no tip of the arm gives it (the shoulder reached the floor, say)
+        raise ValueError(f"a {pike_deg} deg pike is out of reach of this body (feet in {feet_in_px} px)")
+    shoulder, hip = at(hi)
     dx, dy = shoulder[0] - hip[0], shoulder[1] - hip[1]
     n = math.hypot(dx, dy)
     a = math.radians(10.0)  # the head in line, turned 10 deg toward the floor as plank_points' default
@@ -203,7 +211,8 @@ def sequence(fps: float, duration_s: float, points_at, noise_px: float = 0.0, se
             out.append(Pose.absent(t))
             continue
         if noise_px:
-            pts = {k: (x + rng.normal(0, noise_px), y + rng.normal(0, noise_px)) for k, (x, y) in pts.items()}
+            pts = {k: p if p is None else (p[0] + rng.normal(0, noise_px), p[1] + rng.normal(0, noise_px))
+                   for k, p in pts.items()}
         out.append(pose_from_points(t, pts))
     return out
 

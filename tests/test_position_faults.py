@@ -2,7 +2,7 @@
 exercise the person is doing, checks say how well (issue 12, must-have 2)."""
 
 import pytest
-from synth import H, W, hinged_plank_points, plank_points, sequence, standing_points
+from synth import FLOOR_Y, H, W, hinged_plank_points, plank_points, sequence, standing_points
 
 from posecheck.core.landmarks import SourceInfo
 from posecheck.core.session import Session
@@ -50,6 +50,23 @@ def test_a_pike_that_tips_the_arms_back_is_still_the_plank_with_hips_piking(exer
 @pytest.mark.parametrize("exercise", ["plank", "forearm_plank"])
 def test_a_v_with_the_feet_walked_in_is_not_a_plank(exercise):
     states, _ = held(exercise, hinged_plank_points, pike_deg=90.0, feet_in_px=60.0)
+    assert states == {"setup"}
+
+
+def supine_lift_points(forearm=False, lift_px=100.0) -> dict:
+    """Lying on the back, head toward +x, legs straight with the heels and shoulders on the floor, the hips lifted
+    `lift_px`, the arms along the floor beside the body, the face not seen: a body piked upside down."""
+    ankle, hip = (100.0, FLOOR_Y - 8), (300.0, FLOOR_Y - 15 - lift_px)
+    return {"ear": (510.0, FLOOR_Y - 25), "shoulder": (460.0, FLOOR_Y - 15), "elbow": (400.0, FLOOR_Y - 10),
+            "wrist": (340.0, FLOOR_Y - 8), "hip": hip, "knee": ((hip[0] + ankle[0]) / 2, (hip[1] + ankle[1]) / 2),
+            "ankle": ankle, "nose": None}
+
+
+# The upper arm may tip back past 38 deg only because the hips rose: an arm lying along the floor (2-15 deg) is
+# never a forearm plank's, even where the face that would tell up from down is not seen.
+@pytest.mark.parametrize("lift_px", [60.0, 100.0])
+def test_a_straight_legged_bridge_with_the_face_unseen_is_not_a_piked_forearm_plank(lift_px):
+    states, _ = held("forearm_plank", supine_lift_points, lift_px=lift_px)
     assert states == {"setup"}
 
 
