@@ -172,7 +172,7 @@ class Reps(_Model):
     hysteresis_deg: float = Field(3.0, ge=0)
     rest_margin_deg: float | None = Field(
         None, gt=0, description="out_and_back: a rep starts this far beyond the resting level seen in the set "
-        "(when that is further than start_deg): bodies differ at rest")
+        "(at start_deg until a rest is seen): bodies differ at rest")
     rest_deg: float | None = Field(
         None, description="alternate: the resting level start_deg and peak_deg are set around; both move with "
         "the person's own resting level, seen as a set begins (bodies and faces read differently at rest)")
@@ -193,6 +193,12 @@ class Reps(_Model):
         if self.rest_deg is not None and self.mode != "alternate":
             raise ValueError('rest_deg is for mode = "alternate" (out_and_back has rest_margin_deg)')
         return self
+
+    @property
+    def direction(self) -> float:
+        """+1 when the measure rises toward the peak, -1 when it falls toward it (the bridge's hip_sag): values
+        times this are larger toward the peak."""
+        return 1.0 if self.peak_deg > self.start_deg else -1.0
 
 
 class Tempo(_Model):

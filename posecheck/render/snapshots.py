@@ -49,7 +49,7 @@ def allowed_text(spec: Spec, fault: str) -> str:
                 f"allowed at least {c.min_deg:g} deg"
     if spec.reps is not None and fault == spec.reps.short_fault:
         r = spec.reps
-        side = "at most" if r.peak_deg < r.start_deg else "at least"  # the bridge's hip_sag falls toward its top
+        side = "at least" if r.direction > 0 else "at most"  # the bridge's hip_sag falls toward its top
         return f"a rep's top needs {r.measure} {side} {r.peak_deg:g} deg"
     if spec.tempo is not None and fault == spec.tempo.fault:
         t = spec.tempo
@@ -106,9 +106,7 @@ class SnapshotKeeper:
         self._prev: tuple[float, float] | None = None  # (t, reps measure) for speed
         self._top: _Kept | None = None  # the highest frame of the rep under way
         self._recent: dict[str, deque] = {}  # fault -> (t, excursion) over the last SUSTAINED_S
-        self._d = 1.0
-        if spec.reps is not None:
-            self._d = 1.0 if spec.reps.peak_deg > spec.reps.start_deg else -1.0
+        self._d = spec.reps.direction if spec.reps is not None else 1.0
 
     def _keep(self, fault: str, score: float, frame: Frame | None, pose: Pose, step: Step,
               into: dict) -> None:

@@ -224,7 +224,7 @@ def _plot(spec: Spec, ser: _Series, measure: str, snaps: dict[str, Snapshot], re
     bottom = top + ph
     # A rep measure that falls toward its top (the bridge's hip_sag: the hips below their line) is drawn with its
     # axis reversed, so that a lift goes up the plot as the hips do.
-    falls = reps_here and spec.reps.peak_deg < spec.reps.start_deg
+    falls = reps_here and spec.reps.direction < 0
     x, y = ser.time_scale(), (Scale(lo, hi, top, bottom) if falls else Scale(lo, hi, bottom, top))
     right = LEFT + x.span
     svg = Svg(PLOT_W, bottom + 22, class_="angle-plot", data_measure=measure, role="img",

@@ -626,7 +626,7 @@ def tune(material: list[Material], spec: Spec, *, margin_deg: float = 2.0, min_g
             if c.when == "top" and spec.reps is not None:
                 # At the top of a rep: the rep measure is beyond its peak (what the evaluator's counter calls top).
                 r = spec.reps
-                d = 1.0 if r.peak_deg > r.start_deg else -1.0
+                d = r.direction
                 with np.errstate(invalid="ignore"):
                     mask = mask & (d * run.angles[r.measure] >= d * r.peak_deg)
             masks.append(mask)

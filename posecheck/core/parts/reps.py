@@ -69,7 +69,7 @@ class RepCounter:
     def __init__(self, reps: Reps, tempo: TempoJudge | None = None):
         self.r = reps
         self.tempo = tempo or TempoJudge(None)
-        self.d = 1.0 if reps.peak_deg > reps.start_deg else -1.0  # toward the peak is larger in d * value
+        self.d = reps.direction  # toward the peak is larger in d * value
         self.reps: list[RepRecord] = []
         self.good_reps = 0  # counted as they come: every frame reports it, and a long session has many reps
         self._new: list[str] = []
@@ -173,7 +173,7 @@ class RepCounter:
         if r.rest_margin_deg is None:
             return start
         # Bodies differ at rest (a heavy body's pelvis-down hip angle reads 145, a slim one's 128): a rep
-        # starts this far beyond the resting level seen in this set, or at start_deg if that is further.
+        # starts this far beyond the resting level seen in this set (at start_deg until a rest is seen).
         if self.phase == "rest":
             self.rest_x = min(self.rest_x, x)
         # A "rest" at the top is a set that started mid-rep (its lowering will show the real rest); below the top
